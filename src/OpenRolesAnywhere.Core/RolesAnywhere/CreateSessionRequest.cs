@@ -1,0 +1,40 @@
+namespace OpenRolesAnywhere.Core.RolesAnywhere;
+
+/// <summary>What to ask CreateSession for. The region defaults to the trust anchor's.</summary>
+public sealed record CreateSessionRequest(
+    string TrustAnchorArn,
+    string ProfileArn,
+    string RoleArn,
+    TimeSpan Duration,
+    string? RoleSessionName = null,
+    string? Region = null,
+    string? Endpoint = null)
+{
+    public static readonly TimeSpan MinimumDuration = TimeSpan.FromSeconds(900);
+    public static readonly TimeSpan MaximumDuration = TimeSpan.FromSeconds(43200);
+
+    /// <summary>Checks what CreateSession would refuse, before any key is touched.</summary>
+    public void Validate()
+    {
+        var anchor = Arn.Parse(TrustAnchorArn, "The trust anchor ARN");
+        var profile = Arn.Parse(ProfileArn, "The profile ARN");
+        Arn.Parse(RoleArn, "The role ARN");
+        if (!anchor.Resource.StartsWith("trust-anchor/", StringComparison.Ordinal))
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput, $"'{TrustAnchorArn}' is not a trust anchor ARN (…:trust-anchor/ID).");
+        }
+
+        if (!profile.Resource.StartsWith("profile/", StringComparison.Ordinal))
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput, $"'{ProfileArn}' is not a profile ARN (…:profile/ID).");
+        }
+
+        if (Duration < MinimumDuration || Duration > MaximumDuration)
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput,
+                $"The session duration must be between 900 and 43200 seconds (15 minutes to 12 hours), not {Duration.TotalSeconds:0}.");
+        }
+    }
+
+    public string EffectiveRegion => Region ?? Arn.Parse(TrustAnchorArn, "The trust anchor ARN").Region;
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using OpenRolesAnywhere.Core.Certificates;
+using OpenRolesAnywhere.Core.SigV4;
+using OpenRolesAnywhere.Core.Signing;
+
+namespace OpenRolesAnywhere.Core.RolesAnywhere;
+
+/// <summary>
+/// Calls IAM Roles Anywhere <c>CreateSession</c>, signed with the certificate's key. The checks AWS
+/// would make on our side (key matches certificate, certificate valid) run first, so the usual
+/// mistakes get a precise message instead of "AccessDenied".
+/// </summary>
+public sealed class RolesAnywhereClient
+{
+    private const string Service = "rolesanywhere";
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly RetryPolicy _retry;
+    private readonly Random _random;
+
+    public RolesAnywhereClient(HttpClient http, TimeProvider time, RetryPolicy? retry = null, Random? random = null)
+    {
+        _http = http;
+        _time = time;
+        _retry = retry ?? RetryPolicy.Default;
+        _random = random ?? Random.Shared;
+    }
+
+    public async Task<SessionCredentials> CreateSessionAsync(
+        CreateSessionRequest request, CertificateBundle certificate, ISigningKey key, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        EnsureKeyFitsCertificate(certificate, key);
+        certificate.EnsureValidAt(_time.GetUtcNow());
+        var region = request.EffectiveRegion;
+        var endpoint = RolesAnywhereEndpoint.Resolve(request.Endpoint, region);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["durationSeconds"] = (int)request.Duration.TotalSeconds,
+        }.Concat(request.RoleSessionName is { } name ? [new("roleSessionName", name)] : []).ToDictionary());
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var (credentials, failure, retryAfter) = await SendOnceAsync(request, certificate, key, region, endpoint, body, cancellationToken);
+            if (credentials is not null)
+            {
+                return credentials;
+            }
+
+            if (!failure!.IsTransient || attempt + 1 >= _retry.MaxAttempts)
+            {
+                throw failure;
+            }
+
+            await Task.Delay(_retry.DelayBefore(attempt, retryAfter, _random), _time, cancellationToken);
+        }
+    }
+
+    /// <summary>The certificate's public key must be the key's, and the key a kind CreateSession accepts.</summary>
+    public static void EnsureKeyFitsCertificate(CertificateBundle certificate, ISigningKey key)
+    {
+        if (!PublicKeys.AreEqual(certificate.Leaf.PublicKey, key.PublicKey))
+        {
+            throw new CredentialException(CredentialErrorKind.KeyMismatch,
+                $"The certificate {certificate.Leaf.Subject} was not issued for the {key.Description}: their public keys differ. Pick the key the certificate was issued for.");
+        }
+
+        PublicKeys.KindOf(certificate.Leaf.PublicKey);
+    }
+
+    private async Task<(SessionCredentials? Credentials, CredentialException? Failure, TimeSpan? RetryAfter)> SendOnceAsync(
+        CreateSessionRequest request, CertificateBundle certificate, ISigningKey key, string region, Uri endpoint, byte[] body,
+        CancellationToken cancellationToken)
+    {
+        var path = endpoint.AbsolutePath.TrimEnd('/') + "/sessions";
+        var signable = new SignableRequest("POST", path)
+            .AddQuery("profileArn", request.ProfileArn)
+            .AddQuery("roleArn", request.RoleArn)
+            .AddQuery("trustAnchorArn", request.TrustAnchorArn)
+            .AddHeader("Content-Type", "application/json")
+            .AddHeader("Host", endpoint.IsDefaultPort ? endpoint.Host : $"{endpoint.Host}:{endpoint.Port}")
+            .SetBody(body);
+        // Signed afresh on every attempt: the date is part of the signature.
+        var signature = await X509Signer.SignAsync(signable, certificate, key, new CredentialScope(_time.GetUtcNow(), region, Service), cancellationToken);
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, new UriBuilder(endpoint) { Path = path, Query = CanonicalRequest.CanonicalQuery(signable.Query) }.Uri);
+        foreach (var (name, value) in signable.Headers)
+        {
+            if (name is not ("Content-Type" or "Host"))
+            {
+                message.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        message.Headers.TryAddWithoutValidation("Authorization", signature.AuthorizationHeader);
+        message.Content = new ByteArrayContent(body);
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptTimeout.CancelAfter(_retry.AttemptTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(message, attemptTimeout.Token);
+            var text = await response.Content.ReadAsStringAsync(attemptTimeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                return (ParseCredentials(text), null, null);
+            }
+
+            return (null, ErrorFrom(response, text), response.Headers.RetryAfter?.Delta);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, new CredentialException(CredentialErrorKind.Network,
+                $"Roles Anywhere at {endpoint.Host} did not answer within {_retry.AttemptTimeout.TotalSeconds:0} s."), null);
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, new CredentialException(CredentialErrorKind.Network,
+                $"Cannot reach Roles Anywhere at {endpoint.GetLeftPart(UriPartial.Authority)}: {e.Message}. Check the network, the region and any --endpoint.", e), null);
+        }
+    }
+
+    private static SessionCredentials ParseCredentials(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var set = document.RootElement.GetProperty("credentialSet")[0];
+            var credentials = set.GetProperty("credentials");
+            return new SessionCredentials(
+                credentials.GetProperty("accessKeyId").GetString()!,
+                credentials.GetProperty("secretAccessKey").GetString()!,
+                credentials.GetProperty("sessionToken").GetString()!,
+                DateTimeOffset.Parse(credentials.GetProperty("expiration").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                set.GetProperty("roleArn").GetString()!,
+                set.TryGetProperty("assumedRoleUser", out var user) && user.TryGetProperty("arn", out var arn) ? arn.GetString() : null);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException or NullReferenceException)
+        {
+            throw new CredentialException(CredentialErrorKind.ServiceUnavailable, "Roles Anywhere answered CreateSession with a body that is not a credential set.", e);
+        }
+    }
+
+    /// <summary>Maps AWS's error shape (<c>X-Amzn-ErrorType</c> or <c>__type</c>, and <c>message</c>) to advice.</summary>
+    private static CredentialException ErrorFrom(HttpResponseMessage response, string text)
+    {
+        var type = response.Headers.TryGetValues("X-Amzn-ErrorType", out var values) ? values.First() : null;
+        string? message = null;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            type ??= root.TryGetProperty("__type", out var t) ? t.GetString() : null;
+            message = root.TryGetProperty("message", out var m) ? m.GetString() : root.TryGetProperty("Message", out var m2) ? m2.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            // Proxies and load balancers answer with HTML; the status alone then decides.
+        }
+
+        type = type?.Split(':')[0].Split('#')[^1];
+        var said = message is null ? "" : $" (AWS said: {message})";
+        var status = (int)response.StatusCode;
+        return type switch
+        {
+            "ThrottlingException" or "TooManyRequestsException" => Throttled(said),
+            "AccessDeniedException" when message?.Contains("Untrusted", StringComparison.OrdinalIgnoreCase) == true
+                => new(CredentialErrorKind.AccessDenied, $"The service does not trust this certificate's issuer: is the trust anchor enabled and is this the right CA?{said}"),
+            "AccessDeniedException" when message?.Contains("expired", StringComparison.OrdinalIgnoreCase) == true
+                => new(CredentialErrorKind.CertificateInvalid, $"Roles Anywhere says the certificate has expired or is not yet valid; ask for a new one.{said}"),
+            "AccessDeniedException" when message?.Contains("role", StringComparison.OrdinalIgnoreCase) == true
+                => new(CredentialErrorKind.AccessDenied, $"The role is not allowed: is it listed in the profile, and does its trust policy allow rolesanywhere.amazonaws.com?{said}"),
+            "AccessDeniedException" => new(CredentialErrorKind.AccessDenied,
+                $"Roles Anywhere refused the request: check that the trust anchor and profile are enabled, the role is in the profile, and the certificate is not revoked.{said}"),
+            "ResourceNotFoundException" => new(CredentialErrorKind.NotFound,
+                $"Roles Anywhere does not know the trust anchor or profile: check the ARNs and the region.{said}"),
+            "ValidationException" => new(CredentialErrorKind.InvalidInput, $"Roles Anywhere rejected the request as invalid.{said}"),
+            _ when status == 429 => Throttled(said),
+            _ when status >= 500 => new(CredentialErrorKind.ServiceUnavailable, $"Roles Anywhere failed with HTTP {status}; try again later.{said}"),
+            _ when status == 403 => new(CredentialErrorKind.AccessDenied, $"Roles Anywhere refused the request (HTTP 403).{said}"),
+            _ => new(CredentialErrorKind.InvalidInput, $"Roles Anywhere answered HTTP {status}{(type is null ? "" : " " + type)}.{said}"),
+        };
+
+        static CredentialException Throttled(string said) => new(CredentialErrorKind.Throttled,
+            $"Roles Anywhere is throttling CreateSession (about 10 calls a second per account): run `openrolesanywhere serve` to share cached credentials, or try again shortly.{said}");
+    }
+}
