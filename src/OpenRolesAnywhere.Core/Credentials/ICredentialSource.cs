@@ -1,0 +1,14 @@
+using OpenRolesAnywhere.Core.RolesAnywhere;
+
+namespace OpenRolesAnywhere.Core.Credentials;
+
+/// <summary>Something that can fetch fresh AWS credentials: one configured certificate, key and role.</summary>
+public interface ICredentialSource
+{
+    string Name { get; }
+
+    /// <summary>Identifies what is fetched, so equal sources share one cache entry.</summary>
+    string CacheKey { get; }
+
+    Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,89 @@
+using OpenRolesAnywhere.Core.Certificates;
+using OpenRolesAnywhere.Core.RolesAnywhere;
+using OpenRolesAnywhere.Core.Signing;
+
+namespace OpenRolesAnywhere.Core.Credentials;
+
+/// <summary>
+/// A certificate file, its key and a role. The certificate is read again on every fetch, so a renewed
+/// certificate is used without a restart; the key is opened once and kept (an agent or token session).
+/// </summary>
+public sealed class RolesAnywhereCredentialSource : ICredentialSource, IDisposable
+{
+    private readonly CredentialSourceOptions _options;
+    private readonly ISigningKeyFactory _keys;
+    private readonly RolesAnywhereClient _client;
+    private readonly string _certificatePath;
+    private readonly SemaphoreSlim _keyLock = new(1, 1);
+    private ISigningKey? _key;
+
+    public RolesAnywhereCredentialSource(CredentialSourceOptions options, ISigningKeyFactory keys, RolesAnywhereClient client)
+    {
+        _options = options;
+        _keys = keys;
+        _client = client;
+        _certificatePath = options.CertificatePath();
+        Name = options.Name ?? Path.GetFileNameWithoutExtension(_certificatePath);
+        using var certificate = LoadCertificate();
+        CacheKey = options.CacheKey(options.ToRequest(certificate), _certificatePath);
+    }
+
+    public string Name { get; }
+
+    public string CacheKey { get; }
+
+    public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
+    {
+        using var certificate = LoadCertificate();
+        var request = _options.ToRequest(certificate);
+        var key = await OpenKeyAsync(certificate, cancellationToken);
+        try
+        {
+            return await _client.CreateSessionAsync(request, certificate, key, cancellationToken);
+        }
+        catch (CredentialException e) when (e.Kind is CredentialErrorKind.SignerUnavailable or CredentialErrorKind.KeyMismatch)
+        {
+            // The agent restarted or the certificate was renewed for a new key: open it afresh next time.
+            await ForgetKeyAsync(key);
+            throw;
+        }
+    }
+
+    private CertificateBundle LoadCertificate() => CertificateBundle.Load(_certificatePath, _options.Intermediates);
+
+    private async Task<ISigningKey> OpenKeyAsync(CertificateBundle certificate, CancellationToken cancellationToken)
+    {
+        await _keyLock.WaitAsync(cancellationToken);
+        try
+        {
+            return _key ??= _keys.Open(_options.Key, certificate);
+        }
+        finally
+        {
+            _keyLock.Release();
+        }
+    }
+
+    private async Task ForgetKeyAsync(ISigningKey key)
+    {
+        await _keyLock.WaitAsync();
+        try
+        {
+            if (ReferenceEquals(_key, key))
+            {
+                _key = null;
+                key.Dispose();
+            }
+        }
+        finally
+        {
+            _keyLock.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _key?.Dispose();
+        _keyLock.Dispose();
+    }
+}
