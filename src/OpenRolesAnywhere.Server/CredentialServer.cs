@@ -82,6 +82,20 @@ public static class CredentialServer
         return app;
     }
 
+    /// <summary>
+    /// What to tell a person when <c>StartAsync</c> failed over configuration (invalid fields, unknown
+    /// fields, unusable files); null for failures that are not about configuration.
+    /// </summary>
+    public static string? DescribeStartFailure(Exception failure) => failure switch
+    {
+        OptionsValidationException invalid => "The configuration is invalid:" + string.Concat(invalid.Failures.Select(f => Environment.NewLine + "  " + f)),
+        InvalidOperationException { InnerException: InvalidOperationException inner } when inner.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal)
+            => "The config file has fields serve does not know (a typo?): " + inner.Message[(inner.Message.LastIndexOf(": ", StringComparison.Ordinal) + 2)..],
+        CredentialException expected => expected.Message,
+        AggregateException { InnerExceptions: [var single] } => DescribeStartFailure(single),
+        _ => null,
+    };
+
     private static void AddConfigFile(IConfigurationBuilder configuration, string? file)
     {
         if (file is null)

@@ -44,9 +44,9 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
                 failures.Add($"{field}.Certificate: give the certificate file (or a Name saved as NAME.pem).");
             }
 
-            CheckArn(failures, $"{field}.RoleArn", source.RoleArn, "iam", "role/", required: true);
-            CheckArn(failures, $"{field}.TrustAnchorArn", source.TrustAnchorArn, "rolesanywhere", "trust-anchor/", required: false);
-            CheckArn(failures, $"{field}.ProfileArn", source.ProfileArn, "rolesanywhere", "profile/", required: false);
+            CheckArn(failures, $"{field}.RoleArn", source.RoleArn, "iam", "role/", "an IAM role", required: true);
+            CheckArn(failures, $"{field}.TrustAnchorArn", source.TrustAnchorArn, "rolesanywhere", "trust-anchor/", "a Roles Anywhere trust anchor", required: false);
+            CheckArn(failures, $"{field}.ProfileArn", source.ProfileArn, "rolesanywhere", "profile/", "a Roles Anywhere profile", required: false);
             try
             {
                 var duration = Durations.Parse(source.SessionDuration, $"{field}.SessionDuration");
@@ -69,7 +69,7 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void CheckArn(List<string> failures, string field, string? value, string service, string resourcePrefix, bool required)
+    private static void CheckArn(List<string> failures, string field, string? value, string service, string resourcePrefix, string what, bool required)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -83,7 +83,7 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
 
         if (!Arn.TryParse(value, out var arn) || arn.Service != service || !arn.Resource.StartsWith(resourcePrefix, StringComparison.Ordinal))
         {
-            failures.Add($"{field}: '{value}' is not a {service} {resourcePrefix.TrimEnd('/')} ARN (arn:aws:{service}:...:{resourcePrefix}...).");
+            failures.Add($"{field}: '{value}' is not the ARN of {what} (arn:aws:{service}:...:{resourcePrefix}...).");
         }
     }
 

@@ -1,6 +1,4 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenRolesAnywhere.Core;
@@ -20,7 +18,8 @@ internal static class LocalCredentialsEndpoints
     {
         app.MapGet("/v1/local/credentials/{hash}", async (HttpContext context, CredentialSources sources, CredentialCache cache) =>
         {
-            if (context.Features.Get<IConnectionEndPointFeature>()?.LocalEndPoint is not UnixDomainSocketEndPoint)
+            // Kestrel gives Unix socket connections no IP addresses; every TCP connection has a local one.
+            if (context.Connection.LocalIpAddress is not null)
             {
                 return Results.NotFound();
             }
