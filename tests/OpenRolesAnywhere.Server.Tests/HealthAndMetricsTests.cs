@@ -69,6 +69,8 @@ public sealed class HealthAndMetricsTests : IAsyncLifetime
         using var imdsToken = await _server.Client.SendAsync(request);
         var token = await imdsToken.Content.ReadAsStringAsync();
 
+        // The request log is written as the response completes, which may be after the client has it.
+        await Eventually.TrueAsync(() => _server.Logs.Events.Count(e => e.Contains("RequestLoggingMiddleware", StringComparison.Ordinal)) >= 3, "the three requests were logged");
         var logs = string.Join("\n", _server.Logs.Events);
 
         Assert.Contains("Fetched credentials for \"default\"", logs, StringComparison.Ordinal);
