@@ -50,7 +50,8 @@ public static class CredentialServer
         builder.Configuration.Sources.Clear();
         AddConfigFile(builder.Configuration, options.ConfigFile);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
-        builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks));
+        // The static Log.Logger is left alone: several servers may share a process (tests), each with its own logger.
+        builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks), preserveStaticLogger: true);
         builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses));
 
         builder.Services.AddSingleton(options);
@@ -71,7 +72,10 @@ public static class CredentialServer
 
         app.UseRequestGuard();
         app.UseSerilogRequestLogging(logging =>
-            logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context.Response.StatusCode, exception));
+        {
+            logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context.Response.StatusCode, exception);
+        });
         app.UseRouting();
         app.UseHttpMetrics(http => http.SetMetricFactory(metrics.Factory));
         app.MapContainerCredentials();
