@@ -6,6 +6,7 @@ namespace OpenRolesAnywhere.TestCommon.SshAgent;
 public sealed class SshAgentProcess : IDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private SshAgentProcess(Process process, string socketPath)
     {
@@ -44,6 +45,15 @@ public sealed class SshAgentProcess : IDisposable
 
     public void Add(SshTestKey key) => SshTool.Run("ssh-add", SocketPath, "-q", key.PrivateKeyPath);
 
+    /// <summary><c>ssh-add -c</c>: the agent asks for confirmation before each use; with no askpass program or display it refuses.</summary>
+    public void AddWithConfirmation(SshTestKey key) => SshTool.Run("ssh-add", SocketPath, "-q", "-c", key.PrivateKeyPath);
+
+    /// <summary><c>ssh-add -x</c>: locks the agent; it then lists no keys and signs nothing until unlocked.</summary>
+    public void Lock(string password) => RunWithPassword(password, "-x");
+
+    /// <summary><c>ssh-add -X</c>.</summary>
+    public void Unlock(string password) => RunWithPassword(password, "-X");
+
     /// <summary><c>ssh-add -d</c>: the agent forgets the key.</summary>
     public void Remove(SshTestKey key) => SshTool.Run("ssh-add", SocketPath, "-q", "-d", key.PublicKeyPath);
 
@@ -53,6 +63,29 @@ public sealed class SshAgentProcess : IDisposable
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' ')[1])
             .ToList();
+
+    // ssh-add reads the lock password from a terminal or SSH_ASKPASS; tests have no terminal.
+    private void RunWithPassword(string password, string flag)
+    {
+        var askpass = SocketPath + ".askpass";
+        File.WriteAllText(askpass, $"#!/bin/sh\necho '{password}'\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(askpass, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        try
+        {
+            var info = SshTool.StartInfo("ssh-add", SocketPath, flag);
+            info.Environment["SSH_ASKPASS"] = askpass;
+            info.Environment["SSH_ASKPASS_REQUIRE"] = "force";
+            SshTool.Run(info);
+        }
+        finally
+        {
+            File.Delete(askpass);
+        }
+    }
 
     /// <summary>Ends the agent as a crash would: the socket file stays behind, nobody listens on it.</summary>
     public void Kill()
@@ -64,8 +97,15 @@ public sealed class SshAgentProcess : IDisposable
         }
     }
 
+    /// <summary>Kills the agent and removes its socket; a second call does nothing.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Kill();
         _process.Dispose();
         File.Delete(SocketPath);

@@ -22,6 +22,12 @@ public sealed class SshTestKey
 
     public string PublicKeyPath => PrivateKeyPath + ".pub";
 
+    /// <summary>
+    /// The comment the agent lists: <c>ssh-add</c> takes it from an OpenSSH-format file (Ed25519) and
+    /// uses the file's path for PEM files, which carry no comment.
+    /// </summary>
+    public string Comment => KeyType == "ssh-ed25519" ? "test-ed25519-256" : PrivateKeyPath;
+
     /// <summary><c>SHA256:...</c> as <c>ssh-keygen -l -E sha256</c> prints it.</summary>
     public string Fingerprint { get; }
 

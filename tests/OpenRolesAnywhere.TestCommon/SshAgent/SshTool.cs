@@ -33,9 +33,14 @@ internal static class SshTool
     }
 
     /// <summary>Runs the tool to its end and returns its output; a failure throws with its error output.</summary>
-    public static string Run(string tool, string? socketPath, params string[] arguments)
+    public static string Run(string tool, string? socketPath, params string[] arguments) =>
+        Run(StartInfo(tool, socketPath, arguments));
+
+    public static string Run(ProcessStartInfo info)
     {
-        using var process = Process.Start(StartInfo(tool, socketPath, arguments))
+        var tool = info.FileName;
+        var arguments = info.ArgumentList;
+        using var process = Process.Start(info)
             ?? throw new InvalidOperationException($"{tool} did not start");
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();

@@ -1,0 +1,145 @@
+using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Signing;
+using OpenRolesAnywhere.TestCommon.SshAgent;
+
+namespace OpenRolesAnywhere.Signers.SshAgent.Tests;
+
+public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixture<SshAgentFixture>
+{
+    [Fact]
+    public void Open_Fingerprint_PicksThatKey()
+    {
+        using var key = SshAgentKeys.Open(agent.Rsa3072.Fingerprint, null, agent.Environment);
+
+        Assert.Equal(agent.Rsa3072.Fingerprint, key.Fingerprint);
+        Assert.True(PublicKeys.AreEqual(agent.Rsa3072.PublicKey!, key.PublicKey));
+    }
+
+    [Fact]
+    public void Open_FingerprintWithoutPrefix_PicksThatKey()
+    {
+        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint["SHA256:".Length..], null, agent.Environment);
+
+        Assert.Equal(agent.EcdsaP256.Fingerprint, key.Fingerprint);
+    }
+
+    [Theory]
+    [InlineData("rsa2048")]
+    [InlineData("rsa3072")]
+    [InlineData("p256")]
+    public void Open_CertificateOnly_PicksTheKeyWhosePublicKeyItCarries(string name)
+    {
+        var expected = name switch { "rsa2048" => agent.Rsa2048, "rsa3072" => agent.Rsa3072, _ => agent.EcdsaP256 };
+        using var certificate = TestCertificates.IssueFor(expected.PublicKey!);
+
+        using var key = SshAgentKeys.Open(null, certificate, agent.Environment);
+
+        Assert.Equal(expected.Fingerprint, key.Fingerprint);
+    }
+
+    [Fact]
+    public void Open_FingerprintAndMatchingCertificate_PicksThatKey()
+    {
+        using var certificate = TestCertificates.IssueFor(agent.EcdsaP256.PublicKey!);
+
+        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, certificate, agent.Environment);
+
+        Assert.Equal(SigningKeyKind.EcdsaP256, key.Kind);
+    }
+
+    [Fact]
+    public void Open_FingerprintOfAnotherKeyThanTheCertificates_KeyMismatch()
+    {
+        using var certificate = TestCertificates.IssueFor(agent.EcdsaP256.PublicKey!, "p256-holder");
+
+        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(agent.Rsa2048.Fingerprint, certificate, agent.Environment));
+
+        Assert.Equal(CredentialErrorKind.KeyMismatch, e.Kind);
+        Assert.Contains(agent.Rsa2048.Fingerprint, e.Message, StringComparison.Ordinal);
+        Assert.Contains("CN=p256-holder", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_UnknownFingerprint_KeyNotFoundListingWhatTheAgentHolds()
+    {
+        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", null, agent.Environment));
+
+        Assert.Equal(CredentialErrorKind.KeyNotFound, e.Kind);
+        Assert.Contains("SHA256:AAAA", e.Message, StringComparison.Ordinal);
+        Assert.All(agent.AllKeys, k => Assert.Contains(k.Fingerprint, e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Open_Md5Fingerprint_KeyNotFoundAskingForSha256()
+    {
+        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open("MD5:12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0", null, agent.Environment));
+
+        Assert.Equal(CredentialErrorKind.KeyNotFound, e.Kind);
+        Assert.Contains("ssh-add -l -E sha256", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_CertificateForAKeyNotInTheAgent_KeyNotFoundListingWhatTheAgentHolds()
+    {
+        using var stranger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var certificate = TestCertificates.IssueFor(new System.Security.Cryptography.X509Certificates.PublicKey(stranger), "stranger");
+
+        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(null, certificate, agent.Environment));
+
+        Assert.Equal(CredentialErrorKind.KeyNotFound, e.Kind);
+        Assert.Contains("CN=stranger", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ssh-add", e.Message, StringComparison.Ordinal);
+        Assert.Contains(agent.EcdsaP256.Fingerprint, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_NeitherFingerprintNorCertificate_InvalidInput()
+    {
+        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(null, null, agent.Environment));
+
+        Assert.Equal(CredentialErrorKind.InvalidInput, e.Kind);
+        Assert.Contains("--ssh-fingerprint", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_EcdsaP384_KeyUnsupportedSayingSha384AndHowToMakeP256()
+    {
+        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(agent.EcdsaP384.Fingerprint, null, agent.Environment));
+
+        Assert.Equal(CredentialErrorKind.KeyUnsupported, e.Kind);
+        Assert.Contains(agent.EcdsaP384.Fingerprint, e.Message, StringComparison.Ordinal);
+        Assert.Contains("SHA-384", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ssh-keygen -t ecdsa -b 256", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_CertificateOverAP384KeyInTheAgent_KeyUnsupportedNotNotFound()
+    {
+        using var certificate = TestCertificates.IssueFor(agent.EcdsaP384.PublicKey!);
+
+        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(null, certificate, agent.Environment));
+
+        Assert.Equal(CredentialErrorKind.KeyUnsupported, e.Kind);
+        Assert.Contains("SHA-384", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_Ed25519_KeyUnsupportedSayingRolesAnywhereRefusesIt()
+    {
+        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(agent.Ed25519.Fingerprint, null, agent.Environment));
+
+        Assert.Equal(CredentialErrorKind.KeyUnsupported, e.Kind);
+        Assert.Contains("does not accept Ed25519", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ssh-keygen -t ecdsa -b 256", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_Rsa1024_KeyUnsupportedSaying2048Bits()
+    {
+        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(agent.Rsa1024.Fingerprint, null, agent.Environment));
+
+        Assert.Equal(CredentialErrorKind.KeyUnsupported, e.Kind);
+        Assert.Contains("at least 2048 bits", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1024", e.Message, StringComparison.Ordinal);
+    }
+}
