@@ -230,15 +230,17 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
         byte[] badPoint = [.. Wire.String("ecdsa-sha2-nistp256"), .. Wire.String("nistp256"), .. Wire.String(new byte[64])];
         byte[] wrongCurve = [.. Wire.String("ecdsa-sha2-nistp256"), .. Wire.String("nistp384"), .. Wire.String(new byte[97])];
         byte[] truncatedRsa = [.. Wire.String("ssh-rsa"), .. Wire.UInt32(3), 1, 0];
-        using var fake = new FakeAgent(agent.UnusedSocketPath("blobs"), _ => new FakeReply(Wire.IdentitiesAnswer(sk, badPoint, wrongCurve, truncatedRsa)));
+        byte[] hugeRsa = [.. Wire.String("ssh-rsa"), .. Wire.String([1, 0, 1]), .. Wire.String([0x7f, .. new byte[100_000]])];
+        using var fake = new FakeAgent(agent.UnusedSocketPath("blobs"), _ => new FakeReply(Wire.IdentitiesAnswer(sk, badPoint, wrongCurve, truncatedRsa, hugeRsa)));
 
         var identities = SshAgentKeys.ListIdentities(fake.Environment, Short);
 
-        Assert.Equal(4, identities.Count);
+        Assert.Equal(5, identities.Count);
         Assert.Contains("sk-*", identities[0].Unsupported, StringComparison.Ordinal);
         Assert.Contains("uncompressed point", identities[1].Unsupported, StringComparison.Ordinal);
         Assert.Contains("names the curve nistp384", identities[2].Unsupported, StringComparison.Ordinal);
         Assert.Contains("malformed", identities[3].Unsupported, StringComparison.Ordinal);
+        Assert.Contains("out of any sane range", identities[4].Unsupported, StringComparison.Ordinal);
         Assert.All(identities, i => Assert.Null(i.PublicKey));
         var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(identities[0].Fingerprint, null, fake.Environment, Short));
         Assert.Equal(CredentialErrorKind.KeyUnsupported, e.Kind);

@@ -10,6 +10,9 @@ namespace OpenRolesAnywhere.Signers.SshAgent.Protocol;
 /// <param name="Unsupported">Why this key cannot be used, and what to do instead.</param>
 internal sealed record SshKeyBlob(string KeyType, PublicKey? PublicKey, SigningKeyKind? Kind, string? Unsupported)
 {
+    // OpenSSH's own limit (SSHBUF_MAX_BIGNUM, 16384 bits): anything longer is a broken or hostile agent.
+    private const int MaxRsaModulusBytes = 16384 / 8;
+
     private const string MakeAnotherKey = "Make an ECDSA P-256 or RSA key (`ssh-keygen -t ecdsa -b 256` or `ssh-keygen -t rsa -b 3072`) and `ssh-add` it.";
 
     /// <summary>The <c>SHA256:</c> fingerprint exactly as <c>ssh-add -l</c> prints it: unpadded base64 of SHA-256 over the blob.</summary>
@@ -43,7 +46,7 @@ internal sealed record SshKeyBlob(string KeyType, PublicKey? PublicKey, SigningK
                 _ => new SshKeyBlob(keyType, null, null, $"Roles Anywhere accepts RSA and ECDSA P-256 agent keys only, not {keyType}. " + MakeAnotherKey),
             };
         }
-        catch (Exception e) when (e is SshWireFormatException or CryptographicException)
+        catch (Exception e) when (e is SshWireFormatException or CryptographicException or ArgumentException)
         {
             return new SshKeyBlob(keyType, null, null, $"its public key blob is malformed ({e.Message}).");
         }
@@ -54,6 +57,11 @@ internal sealed record SshKeyBlob(string KeyType, PublicKey? PublicKey, SigningK
     {
         var exponent = reader.ReadPositiveMpint().ToArray();
         var modulus = reader.ReadPositiveMpint().ToArray();
+        if (modulus.Length > MaxRsaModulusBytes || exponent.Length > 8)
+        {
+            throw new SshWireFormatException($"an RSA key of {modulus.Length * 8} bits with a {exponent.Length * 8}-bit exponent is out of any sane range");
+        }
+
         using var rsa = RSA.Create();
         rsa.ImportParameters(new RSAParameters { Exponent = exponent, Modulus = modulus });
         var publicKey = PublicKey.CreateFromSubjectPublicKeyInfo(rsa.ExportSubjectPublicKeyInfo(), out _);
