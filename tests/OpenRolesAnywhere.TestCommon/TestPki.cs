@@ -25,13 +25,13 @@ public sealed class TestPki : IDisposable
         var rootRequest = new CertificateRequest($"CN={name} Root CA", rootKey, HashAlgorithmName.SHA256);
         AddCaExtensions(rootRequest, rootRequest.PublicKey);
         var now = DateTimeOffset.UtcNow;
-        var root = rootRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
+        var root = rootRequest.CreateSelfSigned(now.AddDays(-60), now.AddYears(5));
 
         using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var intermediateRequest = new CertificateRequest($"CN={name} Intermediate CA", intermediateKey, HashAlgorithmName.SHA256);
         AddCaExtensions(intermediateRequest, intermediateRequest.PublicKey);
         intermediateRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
-        using var intermediatePublic = intermediateRequest.Create(root, now.AddDays(-1), now.AddYears(4), RandomSerial());
+        using var intermediatePublic = intermediateRequest.Create(root, now.AddDays(-59), now.AddYears(4), RandomSerial());
         return new TestPki(root, intermediatePublic.CopyWithPrivateKey(intermediateKey));
     }
 
@@ -56,7 +56,10 @@ public sealed class TestPki : IDisposable
         }
 
         var now = DateTimeOffset.UtcNow;
-        return request.Create(issuer, notBefore ?? now.AddHours(-1), notAfter ?? now.AddDays(30), RandomSerial());
+        using var issuerKey = issuer.GetECDsaPrivateKey()!;
+        // The generator overload: the leaf's key type (RSA, EC) may differ from the issuer's.
+        return request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey),
+            notBefore ?? now.AddHours(-1), notAfter ?? now.AddDays(30), RandomSerial());
     }
 
     /// <summary>Writes the leaf and, when asked, the intermediate after it, as the CLI reads them.</summary>

@@ -173,6 +173,8 @@ public sealed class RolesAnywhereClient
             "ThrottlingException" or "TooManyRequestsException" => Throttled(said),
             "AccessDeniedException" when message?.Contains("Untrusted", StringComparison.OrdinalIgnoreCase) == true
                 => new(CredentialErrorKind.AccessDenied, $"The service does not trust this certificate's issuer: is the trust anchor enabled and is this the right CA?{said}"),
+            "AccessDeniedException" when message?.Contains("Signature expired", StringComparison.OrdinalIgnoreCase) == true
+                => new(CredentialErrorKind.AccessDenied, $"Roles Anywhere says the request's time is too far from its own: set this machine's clock right (NTP).{said}"),
             "AccessDeniedException" when message?.Contains("expired", StringComparison.OrdinalIgnoreCase) == true
                 => new(CredentialErrorKind.CertificateInvalid, $"Roles Anywhere says the certificate has expired or is not yet valid; ask for a new one.{said}"),
             "AccessDeniedException" when message?.Contains("role", StringComparison.OrdinalIgnoreCase) == true
