@@ -60,11 +60,13 @@ public static class ProcessRunner
         throw new InvalidOperationException("OpenRolesAnywhere.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>The built CLI (same configuration as the tests), run as `dotnet openrolesanywhere.dll`.</summary>
+    /// <summary>
+    /// The CLI as built beside a test project that references it, run as `dotnet openrolesanywhere.dll`
+    /// (its runtimeconfig and deps files are copied along).
+    /// </summary>
     public static string CliAssembly()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
-        var path = Path.Combine(RepositoryRoot(), "src", "OpenRolesAnywhere.Cli", "bin", configuration, "net10.0", "openrolesanywhere.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("Build the CLI first (the test project references it).", path);
+        var path = Path.Combine(AppContext.BaseDirectory, "openrolesanywhere.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("The test project must reference OpenRolesAnywhere.Cli.", path);
     }
 }
