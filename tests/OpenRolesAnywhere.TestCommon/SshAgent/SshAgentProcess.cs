@@ -21,8 +21,16 @@ public sealed class SshAgentProcess : IDisposable
 
     public static SshAgentProcess Start(string socketPath)
     {
-        var process = Process.Start(SshTool.StartInfo("ssh-agent", null, "-D", "-a", socketPath))
-            ?? throw new InvalidOperationException("ssh-agent did not start");
+        var start = new ProcessStartInfo("ssh-agent")
+        {
+            ArgumentList = { "-D", "-a", socketPath },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment.Remove("DISPLAY"); // with no display and no askpass, confirmations (ssh-add -c) are refused
+        start.Environment.Remove("SSH_ASKPASS");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("ssh-agent did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -76,10 +84,7 @@ public sealed class SshAgentProcess : IDisposable
 
         try
         {
-            var info = SshTool.StartInfo("ssh-add", SocketPath, flag);
-            info.Environment["SSH_ASKPASS"] = askpass;
-            info.Environment["SSH_ASKPASS_REQUIRE"] = "force";
-            SshTool.Run(info);
+            SshTool.Run("ssh-add", SocketPath, new Dictionary<string, string?> { ["SSH_ASKPASS"] = askpass, ["SSH_ASKPASS_REQUIRE"] = "force" }, flag);
         }
         finally
         {
