@@ -1,11 +1,15 @@
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.Signing;
+using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.SshAgent;
 
 namespace OpenRolesAnywhere.Signers.SshAgent.Tests;
 
-public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixture<SshAgentFixture>
+public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixture<SshAgentFixture>, IDisposable
 {
+    private readonly TestPki _pki = TestPki.Create("SshAgent");
+
     [Fact]
     public void Open_Fingerprint_PicksThatKey()
     {
@@ -30,7 +34,7 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     public void Open_CertificateOnly_PicksTheKeyWhosePublicKeyItCarries(string name)
     {
         var expected = name switch { "rsa2048" => agent.Rsa2048, "rsa3072" => agent.Rsa3072, _ => agent.EcdsaP256 };
-        using var certificate = TestCertificates.IssueFor(expected.PublicKey!);
+        using var certificate = Certificate(expected.PublicKey!);
 
         using var key = SshAgentKeys.Open(null, certificate, agent.Environment);
 
@@ -40,7 +44,7 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     [Fact]
     public void Open_FingerprintAndMatchingCertificate_PicksThatKey()
     {
-        using var certificate = TestCertificates.IssueFor(agent.EcdsaP256.PublicKey!);
+        using var certificate = Certificate(agent.EcdsaP256.PublicKey!);
 
         using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, certificate, agent.Environment);
 
@@ -50,7 +54,7 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     [Fact]
     public void Open_FingerprintOfAnotherKeyThanTheCertificates_KeyMismatch()
     {
-        using var certificate = TestCertificates.IssueFor(agent.EcdsaP256.PublicKey!, "p256-holder");
+        using var certificate = Certificate(agent.EcdsaP256.PublicKey!, "p256-holder");
 
         var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(agent.Rsa2048.Fingerprint, certificate, agent.Environment));
 
@@ -82,7 +86,7 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     public void Open_CertificateForAKeyNotInTheAgent_KeyNotFoundListingWhatTheAgentHolds()
     {
         using var stranger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        using var certificate = TestCertificates.IssueFor(new System.Security.Cryptography.X509Certificates.PublicKey(stranger), "stranger");
+        using var certificate = Certificate(new System.Security.Cryptography.X509Certificates.PublicKey(stranger), "stranger");
 
         var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(null, certificate, agent.Environment));
 
@@ -120,11 +124,17 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     [Fact]
     public void Open_CertificateOverAP384KeyInTheAgent_KeyUnsupportedNotNotFound()
     {
-        using var certificate = TestCertificates.IssueFor(agent.EcdsaP384.PublicKey!);
+        using var certificate = Certificate(agent.EcdsaP384.PublicKey!);
 
         var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(null, certificate, agent.Environment));
 
         Assert.Equal(CredentialErrorKind.KeyUnsupported, e.Kind);
         Assert.Contains("SHA-384", e.Message, StringComparison.Ordinal);
     }
+
+    public void Dispose() => _pki.Dispose();
+
+    // A certificate over the agent key, issued by a throwaway CA as a real one would issue it.
+    private CertificateBundle Certificate(System.Security.Cryptography.X509Certificates.PublicKey publicKey, string commonName = "agent-key") =>
+        new(_pki.Issue(publicKey, commonName), []);
 }
