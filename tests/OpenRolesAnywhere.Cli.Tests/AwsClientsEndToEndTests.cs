@@ -1,6 +1,7 @@
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
 using OpenRolesAnywhere.TestCommon.FakeSts;
+using OpenRolesAnywhere.TestCommon.SshAgent;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
@@ -8,10 +9,16 @@ namespace OpenRolesAnywhere.Cli.Tests;
 /// The real AWS clients as judges: botocore and the AWS CLI run <c>credential_process</c> from a
 /// config file, spawning our built CLI, and the AWS CLI then signs an STS call with what it got.
 /// </summary>
-public sealed class AwsClientsEndToEndTests : IAsyncLifetime
+public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IAsyncLifetime
 {
+    private readonly SshAgentFixture _agent;
     private CliHarness _cli = null!;
     private FakeStsServer _sts = null!;
+
+    public AwsClientsEndToEndTests(SshAgentFixture agent)
+    {
+        _agent = agent;
+    }
 
     public async Task InitializeAsync()
     {
@@ -77,6 +84,26 @@ public sealed class AwsClientsEndToEndTests : IAsyncLifetime
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains($"\"Account\": \"{FakeRolesAnywhereServer.Account}\"", result.Output, StringComparison.Ordinal);
         Assert.Equal(Assert.Single(_cli.Fake.Issued).AccessKeyId, Assert.Single(_sts.AcceptedAccessKeys));
+    }
+
+    [Fact]
+    public async Task AwsCli_SshAgentKeyAndNamedCertificate_TheOriginalReadmeFlowWorks()
+    {
+        var config = _cli.Temp.File("xdg");
+        Directory.CreateDirectory(Path.Combine(config, "openrolesanywhere"));
+        File.Copy(_cli.CertificateFor(_agent.EcdsaP256.PublicKey!, [FakeRolesAnywhereServer.TrustAnchorArn, FakeRolesAnywhereServer.ProfileArn]),
+            Path.Combine(config, "openrolesanywhere", "mycert.pem"));
+        var environment = AwsConfig(["--name", "mycert", "--role-arn", FakeRolesAnywhereServer.RoleArn, "--endpoint", _cli.Fake.Endpoint.ToString()]);
+        environment["XDG_CONFIG_HOME"] = config;
+        environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
+
+        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString(), "--output", "json"],
+            environment, TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.Equal("AWS4-X509-ECDSA-SHA256", issued.Algorithm);
+        Assert.Equal(issued.AccessKeyId, Assert.Single(_sts.AcceptedAccessKeys));
     }
 
     [Fact]

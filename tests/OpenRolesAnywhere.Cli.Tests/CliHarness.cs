@@ -38,6 +38,13 @@ public sealed class CliHarness : IAsyncDisposable
         return (Pki.WritePem(Temp.File(name + ".pem"), leaf), TestKeys.WritePkcs8(key, Temp.File(name + ".key")));
     }
 
+    /// <summary>A certificate (with the intermediate) for a public key held elsewhere, such as an agent key.</summary>
+    public string CertificateFor(System.Security.Cryptography.X509Certificates.PublicKey publicKey, IEnumerable<string>? uris = null)
+    {
+        using var leaf = Pki.Issue(publicKey, uris: uris);
+        return Pki.WritePem(Temp.File(Guid.NewGuid().ToString("N")[..8] + ".pem"), leaf);
+    }
+
     public string[] ArnFlags() =>
     [
         "--trust-anchor-arn", FakeRolesAnywhereServer.TrustAnchorArn,
