@@ -1,3 +1,5 @@
+using OpenRolesAnywhere.Server.Hosting;
+
 namespace OpenRolesAnywhere.Server;
 
 /// <summary>
@@ -21,6 +23,14 @@ public static class ServerEnvironment
             // With the trailing slash: AWS CLI v2 2.9 appends "latest/api/token" without adding one.
             new("AWS_EC2_METADATA_SERVICE_ENDPOINT", root + "/"),
         ];
+    }
+
+    /// <summary>How a client on this machine reaches a <c>--listen</c> URL (a wildcard on 127.0.0.1), e.g. <c>http://127.0.0.1:9911</c>.</summary>
+    /// <exception cref="Core.CredentialException">The URL is not one serve accepts.</exception>
+    public static string ClientBaseUrl(string listenUrl)
+    {
+        var address = ListenAddress.Parse(listenUrl);
+        return $"http://{address.ClientHost}:{address.Port}";
     }
 
     /// <summary><c>NAME=value</c> lines, or <c>export NAME='value'</c> for a shell's <c>eval</c>.</summary>

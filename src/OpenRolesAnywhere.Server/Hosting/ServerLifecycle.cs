@@ -49,6 +49,11 @@ internal sealed class ServerLifecycle(
             Listeners.SecureUnixSocket(socket);
         }
 
+        if (Listeners.SystemdSocketCount() is > 0 and var passed)
+        {
+            Log.SocketActivated(logger, passed);
+        }
+
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses)
         {
@@ -89,8 +94,7 @@ internal sealed class ServerLifecycle(
         {
             if (address.StartsWith("http://", StringComparison.Ordinal) && !address.StartsWith("http://unix:", StringComparison.Ordinal))
             {
-                var parsed = ListenAddress.Parse(address);
-                return $"http://{parsed.ClientHost}:{parsed.Port}";
+                return ServerEnvironment.ClientBaseUrl(address);
             }
         }
 
