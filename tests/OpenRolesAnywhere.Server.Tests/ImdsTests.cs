@@ -92,6 +92,37 @@ public sealed class ImdsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Info_WithToken_DescribesAnInstanceProfileInTheRolesAccount()
+    {
+        using var response = await GetAsync("/latest/meta-data/iam/info", await TokenAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        Assert.Equal("Success", root.GetProperty("Code").GetString());
+        Assert.Equal("2026-11-24T05:00:00Z", root.GetProperty("LastUpdated").GetString());
+        Assert.Equal("arn:aws:iam::123456789012:instance-profile/default", root.GetProperty("InstanceProfileArn").GetString());
+        Assert.Matches("^AIPA[0-9A-F]{17}$", root.GetProperty("InstanceProfileId").GetString());
+    }
+
+    [Fact]
+    public async Task Info_WithoutToken_Answers401()
+    {
+        using var response = await GetAsync("/latest/meta-data/iam/info", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Credentials_DoubledSlashes_AreServedAsTheDotNetSdkSendsThem()
+    {
+        using var response = await GetAsync(_server.BaseAddress.ToString().TrimEnd('/') + "//latest/meta-data/iam/security-credentials/", await TokenAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("default", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Credentials_UnknownRole_Answers404()
     {
         using var response = await GetAsync("/latest/meta-data/iam/security-credentials/nobody", await TokenAsync());
@@ -154,7 +185,6 @@ public sealed class ImdsTests : IAsyncLifetime
     [Theory]
     [InlineData("/")]
     [InlineData("/latest/meta-data/")]
-    [InlineData("/latest/meta-data/iam/info")]
     [InlineData("/v2/credentials")]
     [InlineData("/v1/credentials/default/extra")]
     public async Task UnknownPath_Answers404(string path)

@@ -30,7 +30,39 @@ internal static class ImdsEndpoints
         app.MapGet(CredentialsPath, (HttpContext context, CredentialSources sources, ImdsTokens tokens, ServeOptions options) =>
             Refusal(context, tokens, options) ?? Results.Text(sources.Default.Name, TextContentType, Encoding.UTF8));
         app.MapGet(CredentialsPath + "/{name}", CredentialsAsync);
+        app.MapGet("/latest/meta-data/iam/info", InfoAsync);
         return app;
+    }
+
+    /// <summary>
+    /// The instance profile description, which the .NET SDK reads before any credentials. Ours is named
+    /// after the default source, in the account of its role.
+    /// </summary>
+    private static async Task<IResult> InfoAsync(HttpContext context, CredentialSources sources, CredentialCache cache, ImdsTokens tokens, ServeOptions options, TimeProvider time)
+    {
+        if (Refusal(context, tokens, options) is { } refusal)
+        {
+            return refusal;
+        }
+
+        try
+        {
+            var cached = await cache.GetAsync(sources.Default, context.RequestAborted);
+            var name = sources.Default.Name;
+            var id = "AIPA" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..17];
+            var body = CredentialJson.Write(writer =>
+            {
+                writer.WriteString("Code", "Success");
+                writer.WriteString("LastUpdated", CredentialJson.Timestamp(cached.ObtainedAt));
+                writer.WriteString("InstanceProfileArn", $"arn:aws:iam::{cached.Credentials.AccountId}:instance-profile/{name}");
+                writer.WriteString("InstanceProfileId", id);
+            });
+            return Replies.Ok(body, TextContentType);
+        }
+        catch (CredentialException e)
+        {
+            return Replies.Unavailable(e);
+        }
     }
 
     private static IResult IssueToken(HttpContext context, ImdsTokens tokens)

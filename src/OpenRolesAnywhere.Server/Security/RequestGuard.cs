@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,9 +13,10 @@ namespace OpenRolesAnywhere.Server.Security;
 /// <summary>
 /// The checks every request passes first: a loopback-only server refuses other peers; the <c>Host</c>
 /// header must be an IP literal, <c>localhost</c> or a name allowed by flag (a web page whose DNS name was
-/// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes.
+/// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes. Repeated slashes in
+/// the path count as one.
 /// </summary>
-internal static class RequestGuard
+internal static partial class RequestGuard
 {
     public static IApplicationBuilder UseRequestGuard(this IApplicationBuilder app)
     {
@@ -42,9 +44,18 @@ internal static class RequestGuard
                 return Refuse(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", "This server takes no request bodies.");
             }
 
+            // The .NET SDK joins an endpoint that ends in '/' with "/latest/...": "//latest/api/token". The real IMDS takes it.
+            if (context.Request.Path.Value is { } path && path.Contains("//", StringComparison.Ordinal))
+            {
+                context.Request.Path = new PathString(RepeatedSlashes().Replace(path, "/"));
+            }
+
             return next(context);
         });
     }
+
+    [GeneratedRegex("/{2,}")]
+    private static partial Regex RepeatedSlashes();
 
     /// <summary>Whether the peer is another machine (null: a Unix socket peer, which is local).</summary>
     public static bool IsRemotePeer(HttpContext context) =>
