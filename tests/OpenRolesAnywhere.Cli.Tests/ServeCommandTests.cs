@@ -151,6 +151,29 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
     }
 
     [Fact]
+    public async Task Serve_JsonLogFormat_WritesOneJsonObjectPerLineWithoutSecrets()
+    {
+        var serve = await ServeProcess.StartAsync([.. _sourceFlags, "--log-format", "json"], _environment);
+        await serve.TerminateAsync();
+        var token = await File.ReadAllTextAsync(Path.Combine(_environment["XDG_RUNTIME_DIR"]!, "openrolesanywhere", "server.token"));
+
+        var lines = serve.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        Assert.Contains(lines, l => l.Contains("Fetched credentials", StringComparison.Ordinal));
+        Assert.All(lines, line =>
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.True(json.RootElement.TryGetProperty("@t", out _), line);
+            Assert.True(json.RootElement.TryGetProperty("@m", out _), line);
+        });
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.DoesNotContain(issued.SecretAccessKey, serve.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(issued.SessionToken, serve.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, serve.Log, StringComparison.Ordinal);
+        await serve.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Serve_InvalidConfig_ExitsWithUsageCodeNamingTheField()
     {
         var config = _cli.Temp.File("serve.json");
