@@ -16,7 +16,10 @@ public sealed class LifecycleTests
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = await RunningServer.StartAsync(arrange: s => s["slow"].Hold = hold, extraSources: ["slow"]);
         var inFlight = server.Client.SendAsync(server.ContainerRequest("/v1/credentials/slow"));
-        await Task.Delay(200);
+        // The request is in flight once it waits in the cache (counted as a miss).
+        await Eventually.TrueAsync(
+            () => server.Client.GetStringAsync("/metrics").Result.Contains("openrolesanywhere_cache_misses_total{source=\"slow\"} 1", StringComparison.Ordinal),
+            "the request reached the cache");
 
         var stopping = server.App.StopAsync();
         await Task.Delay(200);
