@@ -72,7 +72,8 @@ internal static partial class Benchmarks
         bodyRequest.Headers.TryAddWithoutValidation("Authorization", token);
         using var bodyResponse = await http.SendAsync(bodyRequest);
         var body = await bodyResponse.Content.ReadAsStringAsync();
-        var serveWrk = await WrkAsync(url, token, seconds);
+        var serveWrk = await WrkAsync(url, token, seconds, 50);
+        var serveLight = await WrkAsync(url, token, seconds, 10);
         var loadedRss = RssKiB(serve.Id, "VmHWM");
 
         var nginxPort = FreePort();
@@ -81,7 +82,8 @@ internal static partial class Benchmarks
         await File.WriteAllTextAsync(Path.Combine(nginxDirectory, "nginx.conf"), NginxConfig(nginxPort, token, body));
         using var nginx = Start("nginx", ["-p", nginxDirectory, "-c", "nginx.conf", "-g", "daemon off;"], new Dictionary<string, string?>());
         await WaitForAsync(() => Accepts(nginxPort));
-        var nginxWrk = await WrkAsync($"http://127.0.0.1:{nginxPort}/v1/credentials", token, seconds);
+        var nginxWrk = await WrkAsync($"http://127.0.0.1:{nginxPort}/v1/credentials", token, seconds, 50);
+        var nginxLight = await WrkAsync($"http://127.0.0.1:{nginxPort}/v1/credentials", token, seconds, 10);
         nginx.Kill();
 
         // 3. credential-process answered by the running server, against the .NET start-up floor.
@@ -107,6 +109,7 @@ internal static partial class Benchmarks
         report.AppendLine(CultureInfo.InvariantCulture, $"  serve: {serveWrk.RequestsPerSecond:0} req/s, p99 {serveWrk.P99}");
         report.AppendLine(CultureInfo.InvariantCulture, $"  nginx: {nginxWrk.RequestsPerSecond:0} req/s, p99 {nginxWrk.P99}  (same bytes behind the same Authorization check)");
         report.AppendLine(CultureInfo.InvariantCulture, $"  ratio serve/nginx: {serveWrk.RequestsPerSecond / nginxWrk.RequestsPerSecond:0.00}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  at 10 connections: serve {serveLight.RequestsPerSecond:0} req/s p99 {serveLight.P99}; nginx {nginxLight.RequestsPerSecond:0} req/s p99 {nginxLight.P99}");
         report.AppendLine(CultureInfo.InvariantCulture, $"credential-process via the running server: median {Median(processTimes):0} ms wall ({processCalls} CreateSession calls in 21 runs)");
         report.AppendLine(CultureInfo.InvariantCulture, $"  floor, `openrolesanywhere --version`: median {Median(floorTimes):0} ms wall");
         report.AppendLine(CultureInfo.InvariantCulture, $"serve resident memory: idle {idleRss / 1024.0:0.0} MiB, peak under wrk {loadedRss / 1024.0:0.0} MiB");
@@ -132,9 +135,9 @@ internal static partial class Benchmarks
         }
         """;
 
-    private static async Task<(double RequestsPerSecond, string P99)> WrkAsync(string url, string token, int seconds)
+    private static async Task<(double RequestsPerSecond, string P99)> WrkAsync(string url, string token, int seconds, int connections)
     {
-        var result = await ProcessRunner.RunAsync("wrk", ["-t2", "-c50", $"-d{seconds}s", "--latency", "-H", $"Authorization: {token}", url], timeout: TimeSpan.FromSeconds(seconds + 30));
+        var result = await ProcessRunner.RunAsync("wrk", ["-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "-H", $"Authorization: {token}", url], timeout: TimeSpan.FromSeconds(seconds + 30));
         var rps = RequestsPerSecond().Match(result.Output);
         var p99 = P99().Match(result.Output);
         if (!rps.Success || !p99.Success || result.Output.Contains("Non-2xx", StringComparison.Ordinal))
