@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Net.Pkcs11Interop.Common;
+using OpenRolesAnywhere.Signers.Pkcs11.Modules;
+
+namespace OpenRolesAnywhere.TestCommon.Pkcs11;
+
+/// <summary>
+/// A real SoftHSM2 token in a temporary directory (SOFTHSM2_CONF points at a config there, set for the whole
+/// process, so tests using it share one non-parallel collection). On it: RSA 2048, P-256 and P-384 signing keys
+/// generated on the token, each with a certificate object issued by a throwaway CA; a key that may not sign;
+/// and an AES secret key.
+/// </summary>
+public sealed class SoftHsmFixture : IDisposable
+{
+    public const string ModulePath = "/usr/lib/softhsm/libsofthsm2.so";
+    public const string TokenLabel = "ora-test";
+    public const string Pin = "1234";
+    public const string SoPin = "12345678";
+
+    private readonly Pkcs11Module _module;
+
+    public SoftHsmFixture()
+    {
+        if (!File.Exists(ModulePath) || !ExternalTool.IsInstalled("softhsm2-util"))
+        {
+            throw new InvalidOperationException($"SoftHSM2 is needed for these tests: apt-get install softhsm2 ({ModulePath} and softhsm2-util).");
+        }
+
+        Directory = System.IO.Directory.CreateTempSubdirectory("ora-softhsm-").FullName;
+        var tokens = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "tokens")).FullName;
+        ConfigPath = Path.Combine(Directory, "softhsm2.conf");
+        File.WriteAllText(ConfigPath, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+        Environment.SetEnvironmentVariable("SOFTHSM2_CONF", ConfigPath);
+        InitToken(TokenLabel);
+
+        Ca = CreateCa();
+        _module = Pkcs11Module.Acquire(ModulePath);
+        var slot = _module.Library.GetSlotList(SlotsType.WithTokenPresent).Single(s => s.GetTokenInfo().Label.TrimEnd() == TokenLabel);
+        using (var session = slot.OpenSession(SessionType.ReadWrite))
+        {
+            session.Login(CKU.CKU_USER, Pin);
+            Rsa = AddKey(session, "rsa", 0x01, null);
+            P256 = AddKey(session, "p256", 0x02, TokenKeys.P256Parameters);
+            P384 = AddKey(session, "p384", 0x03, TokenKeys.P384Parameters);
+            TokenKeys.Generate(session, "decrypt-only", [0x04], null, canSign: false);
+            TokenKeys.AddSecretKey(session, "aes", [0x05]);
+            session.Logout();
+        }
+    }
+
+    public string Directory { get; }
+
+    public string ConfigPath { get; }
+
+    /// <summary>The throwaway CA that issued the certificates (with its private key).</summary>
+    public X509Certificate2 Ca { get; }
+
+    public SoftHsmKey Rsa { get; }
+
+    public SoftHsmKey P256 { get; }
+
+    public SoftHsmKey P384 { get; }
+
+    public IEnumerable<SoftHsmKey> Keys => [Rsa, P256, P384];
+
+    /// <summary>A URI on the test token: <paramref name="path"/> is the part after <c>token=…;</c>, <paramref name="query"/> the part after <c>?</c>.</summary>
+    public static string Uri(string path, string? query = "pin-value=" + Pin) =>
+        $"pkcs11:token={TokenLabel};{path}?module-path={ModulePath}" + (query is null ? string.Empty : "&" + query);
+
+    /// <summary>Makes another token (for tests that remove it), returning its label.</summary>
+    public void InitToken(string label) =>
+        ExternalTool.Run("softhsm2-util", ["--init-token", "--free", "--label", label, "--pin", Pin, "--so-pin", SoPin]);
+
+    /// <summary>Issues a certificate for a public key, as the Roles Anywhere trust anchor's CA would.</summary>
+    public X509Certificate2 Issue(PublicKey publicKey, string commonName)
+    {
+        var request = new CertificateRequest($"CN={commonName}", publicKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        return request.Create(Ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+    }
+
+    public void Dispose()
+    {
+        _module.Release();
+        Ca.Dispose();
+        foreach (var key in Keys)
+        {
+            key.Certificate.Dispose();
+        }
+
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private SoftHsmKey AddKey(Net.Pkcs11Interop.HighLevelAPI.ISession session, string label, byte id, byte[]? ecParameters)
+    {
+        var publicKey = TokenKeys.Generate(session, label, [id], ecParameters);
+        var certificate = Issue(publicKey, $"ora-{label}");
+        TokenKeys.AddCertificate(session, label, [id], certificate);
+        var pem = Path.Combine(Directory, label + ".pem");
+        File.WriteAllText(pem, certificate.ExportCertificatePem() + "\n");
+        return new SoftHsmKey(label, id, publicKey, certificate, pem);
+    }
+
+    private static X509Certificate2 CreateCa()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=ora-test-ca", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+}
+
+/// <summary>A signing key on the SoftHSM token, with its certificate (also on the token, same label and id).</summary>
+public sealed record SoftHsmKey(string Label, byte Id, PublicKey PublicKey, X509Certificate2 Certificate, string CertificatePath)
+{
+    public string IdPercent => $"%{Id:x2}";
+
+    /// <summary>The private key's URI, with the PIN in it unless told otherwise.</summary>
+    public string KeyUri(string? query = "pin-value=" + SoftHsmFixture.Pin) => SoftHsmFixture.Uri($"object={Label};type=private", query);
+
+    public string CertificateUri => SoftHsmFixture.Uri($"object={Label};type=cert", null);
+}
