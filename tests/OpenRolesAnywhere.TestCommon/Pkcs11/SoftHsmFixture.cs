@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Net.Pkcs11Interop.Common;
 using OpenRolesAnywhere.Signers.Pkcs11.Modules;
@@ -8,7 +7,7 @@ namespace OpenRolesAnywhere.TestCommon.Pkcs11;
 /// <summary>
 /// A real SoftHSM2 token in a temporary directory (SOFTHSM2_CONF points at a config there, set for the whole
 /// process, so tests using it share one non-parallel collection). On it: RSA 2048, P-256 and P-384 signing keys
-/// generated on the token, each with a certificate object issued by a throwaway CA; a key that may not sign;
+/// generated on the token, each with a certificate object issued by a test CA; a key that may not sign;
 /// and an AES secret key.
 /// </summary>
 public sealed class SoftHsmFixture : IDisposable
@@ -34,7 +33,7 @@ public sealed class SoftHsmFixture : IDisposable
         Environment.SetEnvironmentVariable("SOFTHSM2_CONF", ConfigPath);
         InitToken(TokenLabel);
 
-        Ca = CreateCa();
+        Pki = TestPki.Create("SoftHSM");
         _module = Pkcs11Module.Acquire(ModulePath);
         var slot = _module.Library.GetSlotList(SlotsType.WithTokenPresent).Single(s => s.GetTokenInfo().Label.TrimEnd() == TokenLabel);
         using (var session = slot.OpenSession(SessionType.ReadWrite))
@@ -53,8 +52,8 @@ public sealed class SoftHsmFixture : IDisposable
 
     public string ConfigPath { get; }
 
-    /// <summary>The throwaway CA that issued the certificates (with its private key).</summary>
-    public X509Certificate2 Ca { get; }
+    /// <summary>The CA that issued the certificates (the trust anchor of the fake Roles Anywhere).</summary>
+    public TestPki Pki { get; }
 
     public SoftHsmKey Rsa { get; }
 
@@ -69,24 +68,13 @@ public sealed class SoftHsmFixture : IDisposable
         $"pkcs11:token={TokenLabel};{path}?module-path={ModulePath}" + (query is null ? string.Empty : "&" + query);
 
     /// <summary>Makes another token (for tests that remove it), returning its label.</summary>
-    public void InitToken(string label) =>
+    public static void InitToken(string label) =>
         ExternalTool.Run("softhsm2-util", ["--init-token", "--free", "--label", label, "--pin", Pin, "--so-pin", SoPin]);
-
-    /// <summary>Issues a certificate for a public key, as the Roles Anywhere trust anchor's CA would.</summary>
-    public X509Certificate2 Issue(PublicKey publicKey, string commonName)
-    {
-        var request = new CertificateRequest($"CN={commonName}", publicKey, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7f;
-        return request.Create(Ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
-    }
 
     public void Dispose()
     {
         _module.Release();
-        Ca.Dispose();
+        Pki.Dispose();
         foreach (var key in Keys)
         {
             key.Certificate.Dispose();
@@ -98,20 +86,10 @@ public sealed class SoftHsmFixture : IDisposable
     private SoftHsmKey AddKey(Net.Pkcs11Interop.HighLevelAPI.ISession session, string label, byte id, byte[]? ecParameters)
     {
         var publicKey = TokenKeys.Generate(session, label, [id], ecParameters);
-        var certificate = Issue(publicKey, $"ora-{label}");
+        var certificate = Pki.Issue(publicKey, $"ora-{label}");
         TokenKeys.AddCertificate(session, label, [id], certificate);
-        var pem = Path.Combine(Directory, label + ".pem");
-        File.WriteAllText(pem, certificate.ExportCertificatePem() + "\n");
+        var pem = Pki.WritePem(Path.Combine(Directory, label + ".pem"), certificate);
         return new SoftHsmKey(label, id, publicKey, certificate, pem);
-    }
-
-    private static X509Certificate2 CreateCa()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=ora-test-ca", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
     }
 }
 
