@@ -29,7 +29,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
     private Pkcs11Token? _token;
     private IObjectHandle? _key;
     private CKM _mechanism;
-    private bool _disposed;
+    private int _disposed;
 
     private Pkcs11SigningKey(Pkcs11Module module, Pkcs11Uri uri, Pkcs11PinResolver pins)
     {
@@ -75,7 +75,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(_disposed == 1, this);
             var toSign = Prepare(data.Span);
             if (_token is null)
             {
@@ -113,15 +113,15 @@ public sealed class Pkcs11SigningKey : ISigningKey
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        // Waits for a signature in progress; later callers see _disposed and stop.
         _lock.Wait();
         try
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
             Disconnect();
             _module.Release();
         }
@@ -129,8 +129,6 @@ public sealed class Pkcs11SigningKey : ISigningKey
         {
             _lock.Release();
         }
-
-        _lock.Dispose();
     }
 
     private byte[] Prepare(ReadOnlySpan<byte> data) => _mechanism switch

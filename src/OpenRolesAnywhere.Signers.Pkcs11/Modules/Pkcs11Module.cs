@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 using OpenRolesAnywhere.Core;
@@ -14,6 +15,16 @@ internal sealed class Pkcs11Module
     private static readonly Lock LoadedLock = new();
 
     private int _users;
+
+    static Pkcs11Module()
+    {
+        // Pkcs11Interop binds dlopen from "libdl", a name only the development symlink (libc6-dev) provides;
+        // glibc itself ships libdl.so.2 (and, since 2.34, the same functions in libc.so.6).
+        NativeLibrary.SetDllImportResolver(typeof(Pkcs11InteropFactories).Assembly, (name, assembly, path) =>
+            name == "libdl" && OperatingSystem.IsLinux()
+                ? new[] { "libdl.so.2", "libc.so.6" }.Select(n => NativeLibrary.TryLoad(n, out var handle) ? handle : IntPtr.Zero).FirstOrDefault(h => h != IntPtr.Zero)
+                : IntPtr.Zero);
+    }
 
     private Pkcs11Module(string path, IPkcs11Library library)
     {

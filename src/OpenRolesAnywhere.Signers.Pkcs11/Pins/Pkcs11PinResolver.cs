@@ -61,9 +61,14 @@ internal sealed class Pkcs11PinResolver
         string path;
         if (source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
-            path = Uri.TryCreate(source, UriKind.Absolute, out var fileUri) && fileUri.IsFile
-                ? fileUri.LocalPath
-                : throw new CredentialException(CredentialErrorKind.InvalidInput, $"pin-source={source} in {_uri} is not a valid file: URI; write file:/absolute/path.");
+            // file:/p, file:///p and file://localhost/p all name /p (RFC 8089); the URI is already percent-decoded.
+            var rest = source["file:".Length..];
+            rest = rest.StartsWith("//localhost/", StringComparison.OrdinalIgnoreCase) ? rest["//localhost".Length..]
+                : rest.StartsWith("///", StringComparison.Ordinal) ? rest[2..]
+                : rest;
+            path = rest.StartsWith('/') && !rest.StartsWith("//", StringComparison.Ordinal)
+                ? rest
+                : throw new CredentialException(CredentialErrorKind.InvalidInput, $"pin-source={source} in {_uri} is not a local file: URI; write file:/absolute/path.");
         }
         else if (source.Contains(':', StringComparison.Ordinal))
         {

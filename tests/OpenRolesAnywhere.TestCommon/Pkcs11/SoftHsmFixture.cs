@@ -30,7 +30,7 @@ public sealed class SoftHsmFixture : IDisposable
         var tokens = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "tokens")).FullName;
         ConfigPath = Path.Combine(Directory, "softhsm2.conf");
         File.WriteAllText(ConfigPath, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
-        Environment.SetEnvironmentVariable("SOFTHSM2_CONF", ConfigPath);
+        NativeEnvironment.Set("SOFTHSM2_CONF", ConfigPath);
         InitToken(TokenLabel);
 
         Pki = TestPki.Create("SoftHSM");
