@@ -152,11 +152,23 @@ public sealed class Pkcs11SigningKey : ISigningKey
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            writer.WriteIntegerUnsigned(raw.AsSpan(0, half));
-            writer.WriteIntegerUnsigned(raw.AsSpan(half));
+            writer.WriteIntegerUnsigned(Minimal(raw.AsSpan(0, half)));
+            writer.WriteIntegerUnsigned(Minimal(raw.AsSpan(half)));
         }
 
         return writer.Encode();
+    }
+
+    // r and s are fixed-width; DER wants them without leading zero bytes (about 1 in 256 signatures has one).
+    private static ReadOnlySpan<byte> Minimal(ReadOnlySpan<byte> value)
+    {
+        var start = 0;
+        while (start < value.Length - 1 && value[start] == 0)
+        {
+            start++;
+        }
+
+        return value[start..];
     }
 
     private void Reconnect()

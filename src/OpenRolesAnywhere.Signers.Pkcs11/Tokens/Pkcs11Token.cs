@@ -177,11 +177,12 @@ internal sealed class Pkcs11Token : IDisposable
 
             var present = module.Library.GetSlotList(SlotsType.WithTokenPresent);
             var matching = present.Where(s => SlotMatches(s, uri)).ToList();
+            var labels = present.Select(TryLabel).OfType<string>().ToList();
             return matching.Count switch
             {
                 1 => matching[0],
                 0 => throw new CredentialException(CredentialErrorKind.SignerUnavailable,
-                    $"No token matching {uri} is present in {module.Path} (tokens present: {(present.Count == 0 ? "none" : string.Join(", ", present.Select(s => Label(s.GetTokenInfo()))))}). Insert the token, or check token= and serial= in the URI."),
+                    $"No token matching {uri} is present in {module.Path} (tokens present: {(labels.Count == 0 ? "none" : string.Join(", ", labels))}). Insert the token, or check token= and serial= in the URI."),
                 _ => throw new CredentialException(CredentialErrorKind.InvalidInput,
                     $"{uri} matches {matching.Count} tokens ({string.Join(", ", matching.Select(s => Label(s.GetTokenInfo())))}); add token= or serial= so it names one (a PIN must only ever go to one token)."),
             };
@@ -207,7 +208,32 @@ internal sealed class Pkcs11Token : IDisposable
             && int.Parse(a[1], System.Globalization.CultureInfo.InvariantCulture) == int.Parse(b[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    // A slot whose token cannot be read (being pulled, broken) is not the one asked for; it must not hide the others.
     private static bool SlotMatches(ISlot slot, Pkcs11Uri uri)
+    {
+        try
+        {
+            return SlotMatchesOrThrows(slot, uri);
+        }
+        catch (Pkcs11Exception)
+        {
+            return false;
+        }
+    }
+
+    private static string? TryLabel(ISlot slot)
+    {
+        try
+        {
+            return Label(slot.GetTokenInfo());
+        }
+        catch (Pkcs11Exception)
+        {
+            return null;
+        }
+    }
+
+    private static bool SlotMatchesOrThrows(ISlot slot, Pkcs11Uri uri)
     {
         if (uri.SlotId is { } id && slot.SlotId != id)
         {

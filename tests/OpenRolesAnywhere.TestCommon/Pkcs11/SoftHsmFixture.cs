@@ -14,6 +14,7 @@ public sealed class SoftHsmFixture : IDisposable
 {
     public const string ModulePath = "/usr/lib/softhsm/libsofthsm2.so";
     public const string TokenLabel = "ora-test";
+    public const string RemovableTokenLabel = "ora-removable";
     public const string Pin = "1234";
     public const string SoPin = "12345678";
 
@@ -31,12 +32,14 @@ public sealed class SoftHsmFixture : IDisposable
         ConfigPath = Path.Combine(Directory, "softhsm2.conf");
         File.WriteAllText(ConfigPath, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
         NativeEnvironment.Set("SOFTHSM2_CONF", ConfigPath);
+        // SoftHSM finds tokens when the module starts: every token a test uses is made now.
         InitToken(TokenLabel);
+        InitToken(RemovableTokenLabel);
 
         Pki = TestPki.Create("SoftHSM");
         _module = Pkcs11Module.Acquire(ModulePath);
-        var slot = _module.Library.GetSlotList(SlotsType.WithTokenPresent).Single(s => s.GetTokenInfo().Label.TrimEnd() == TokenLabel);
-        using (var session = slot.OpenSession(SessionType.ReadWrite))
+        var slots = _module.Library.GetSlotList(SlotsType.WithTokenPresent);
+        using (var session = slots.Single(s => s.GetTokenInfo().Label.TrimEnd() == TokenLabel).OpenSession(SessionType.ReadWrite))
         {
             session.Login(CKU.CKU_USER, Pin);
             Rsa = AddKey(session, "rsa", 0x01, null);
@@ -44,6 +47,15 @@ public sealed class SoftHsmFixture : IDisposable
             P384 = AddKey(session, "p384", 0x03, TokenKeys.P384Parameters);
             TokenKeys.Generate(session, "decrypt-only", [0x04], null, canSign: false);
             TokenKeys.AddSecretKey(session, "aes", [0x05]);
+            session.Logout();
+        }
+
+        using (var session = slots.Single(s => s.GetTokenInfo().Label.TrimEnd() == RemovableTokenLabel).OpenSession(SessionType.ReadWrite))
+        {
+            session.Login(CKU.CKU_USER, Pin);
+            Removable = AddKey(session, "removable", 0x09, TokenKeys.P256Parameters);
+            RemovableTokenDirectory = System.IO.Directory.GetDirectories(tokens)
+                .Single(d => File.ReadAllText(Path.Combine(d, "token.object")).Contains(RemovableTokenLabel, StringComparison.Ordinal));
             session.Logout();
         }
     }
@@ -63,6 +75,11 @@ public sealed class SoftHsmFixture : IDisposable
 
     public IEnumerable<SoftHsmKey> Keys => [Rsa, P256, P384];
 
+    /// <summary>A P-256 key on a second token, which tests take away (move its directory) and put back.</summary>
+    public SoftHsmKey Removable { get; }
+
+    public string RemovableTokenDirectory { get; }
+
     /// <summary>A URI on the test token: <paramref name="path"/> is the part after <c>token=…;</c>, <paramref name="query"/> the part after <c>?</c>.</summary>
     public static string Uri(string path, string? query = "pin-value=" + Pin) =>
         $"pkcs11:token={TokenLabel};{path}?module-path={ModulePath}" + (query is null ? string.Empty : "&" + query);
@@ -75,7 +92,7 @@ public sealed class SoftHsmFixture : IDisposable
     {
         _module.Release();
         Pki.Dispose();
-        foreach (var key in Keys)
+        foreach (var key in Keys.Append(Removable))
         {
             key.Certificate.Dispose();
         }
