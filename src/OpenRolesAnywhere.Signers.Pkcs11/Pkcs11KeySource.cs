@@ -93,9 +93,9 @@ public sealed class Pkcs11KeySource
     private static byte[] ReadCertificate(Pkcs11Token token, Pkcs11Uri uri, Pkcs11PinResolver pins)
     {
         var found = token.Find(uri, CKO.CKO_CERTIFICATE);
-        if (found.Count == 0 && token.Info.TokenFlags.LoginRequired)
+        if (found.Count == 0 && token.Info.TokenFlags.LoginRequired && pins.IsGiven)
         {
-            // Some tokens show certificates only after login.
+            // Some tokens show certificates only after login; a PIN is not asked for just to look.
             token.Login(pins);
             found = token.Find(uri, CKO.CKO_CERTIFICATE);
         }
@@ -110,7 +110,8 @@ public sealed class Pkcs11KeySource
         {
             var available = token.Find(Pkcs11Uri.Parse(Pkcs11Uri.Scheme), CKO.CKO_CERTIFICATE).Select(token.DescribeObject).ToList();
             throw new CredentialException(CredentialErrorKind.CertificateInvalid,
-                $"There is no certificate matching {uri} on {token.Description}. Certificates there: {(available.Count == 0 ? "none" : string.Join(", ", available))}.");
+                $"There is no certificate matching {uri} on {token.Description}. Certificates there: {(available.Count == 0 ? "none" : string.Join(", ", available))}."
+                + (pins.IsGiven ? string.Empty : " If the token shows certificates only after login, give its PIN (pin-source= or --private-key-password-env)."));
         }
 
         return token.Read(found[0], CKA.CKA_VALUE)[0] is { Length: > 0 } der

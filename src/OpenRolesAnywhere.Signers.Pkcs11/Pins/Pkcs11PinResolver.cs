@@ -53,6 +53,9 @@ internal sealed class Pkcs11PinResolver
             $"{token} needs its PIN and there is no terminal to ask on. Give it in an environment variable named by --private-key-password-env, or in a file with pin-source=file:/path in the URI.");
     }
 
+    /// <summary>Whether a PIN was given (URI, file, environment), so using it asks nobody anything.</summary>
+    public bool IsGiven => _accepted is not null || _uri.PinValue is not null || _uri.PinSource is not null || _environmentVariable is { Length: > 0 };
+
     /// <summary>Remembers a PIN the token accepted, for logging in again after the token comes back.</summary>
     public void Accepted(string pin) => _accepted = pin;
 
