@@ -19,13 +19,18 @@ public static class TokenKeys
         var publicTemplate = new List<IObjectAttribute>
         {
             f.Create(CKA.CKA_TOKEN, true), f.Create(CKA.CKA_LABEL, label), f.Create(CKA.CKA_ID, id), f.Create(CKA.CKA_VERIFY, canSign),
-            f.Create(CKA.CKA_ENCRYPT, !canSign),
         };
         var privateTemplate = new List<IObjectAttribute>
         {
             f.Create(CKA.CKA_TOKEN, true), f.Create(CKA.CKA_PRIVATE, true), f.Create(CKA.CKA_SENSITIVE, true), f.Create(CKA.CKA_EXTRACTABLE, false),
-            f.Create(CKA.CKA_LABEL, label), f.Create(CKA.CKA_ID, id), f.Create(CKA.CKA_SIGN, canSign), f.Create(CKA.CKA_DECRYPT, !canSign),
+            f.Create(CKA.CKA_LABEL, label), f.Create(CKA.CKA_ID, id), f.Create(CKA.CKA_SIGN, canSign),
         };
+        if (!canSign)
+        {
+            publicTemplate.Add(f.Create(CKA.CKA_ENCRYPT, true));
+            privateTemplate.Add(f.Create(CKA.CKA_DECRYPT, true));
+        }
+
         CKM mechanism;
         if (ecParameters is null)
         {

@@ -1,0 +1,89 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using OpenRolesAnywhere.Core.Certificates;
+using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.RolesAnywhere;
+using OpenRolesAnywhere.Core.Signing;
+using OpenRolesAnywhere.Signers.Pkcs11.Tests.SoftHsm;
+using OpenRolesAnywhere.TestCommon;
+using OpenRolesAnywhere.TestCommon.Pkcs11;
+
+namespace OpenRolesAnywhere.Signers.Pkcs11.Tests.Tpm;
+
+/// <summary>The TPM module's variables are process-wide: its tests run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TpmTests : ICollectionFixture<TpmTests.Lazy>
+{
+    public const string Name = "TPM";
+
+    /// <summary>Starts swtpm only when a TPM test runs, so a machine without it skips instead of failing.</summary>
+    public sealed class Lazy : IDisposable
+    {
+        private readonly Lazy<SwtpmFixture> _fixture = new(() => new SwtpmFixture());
+
+        public SwtpmFixture Tpm => _fixture.Value;
+
+        public void Dispose()
+        {
+            if (_fixture.IsValueCreated)
+            {
+                _fixture.Value.Dispose();
+            }
+        }
+    }
+}
+
+[Collection(TpmTests.Name)]
+public sealed class TpmSigningTests
+{
+    private static readonly byte[] Data = Encoding.UTF8.GetBytes("AWS4-X509-ECDSA-SHA256\n20261124T060000Z\n20261124/us-east-1/rolesanywhere/aws4_request\ntpm");
+    private readonly TpmTests.Lazy _tpm;
+
+    public TpmSigningTests(TpmTests.Lazy tpm)
+    {
+        _tpm = tpm;
+    }
+
+    [SwtpmFact]
+    public async Task SignAsync_P256KeyInTpm_SamePkcs11PathAndVerifiesWithDotNet()
+    {
+        using var pki = TestPki.Create("TPM");
+        using var certificate = pki.Issue(_tpm.Tpm.P256PublicKey, "tpm-p256");
+        using var key = Pkcs11SigningKeyTests.Source().OpenKey(SwtpmFixture.Uri("p256"), new KeySourceOptions());
+
+        var signature = await key.SignAsync(Data, CancellationToken.None);
+
+        Assert.Equal(SigningKeyKind.EcdsaP256, key.Kind);
+        Assert.Equal("CKM_ECDSA", key.Mechanism);
+        Assert.Contains(SwtpmFixture.TokenLabel, key.Description, StringComparison.Ordinal);
+        Assert.True(Pkcs11SigningKeyTests.Verify(certificate, Data, signature));
+        using var bundle = new CertificateBundle(X509CertificateLoader.LoadCertificate(certificate.RawData), []);
+        RolesAnywhereClient.EnsureKeyFitsCertificate(bundle, key);
+    }
+
+    [SwtpmFact]
+    public async Task SignAsync_RsaKeyInTpm_VerifiesWithDotNet()
+    {
+        using var pki = TestPki.Create("TPM");
+        using var certificate = pki.Issue(_tpm.Tpm.RsaPublicKey, "tpm-rsa");
+        using var key = Pkcs11SigningKeyTests.Source().OpenKey(SwtpmFixture.Uri("rsa"), new KeySourceOptions());
+
+        var signature = await key.SignAsync(Data, CancellationToken.None);
+
+        Assert.Equal(SigningKeyKind.Rsa, key.Kind);
+        Assert.True(Pkcs11SigningKeyTests.Verify(certificate, Data, signature));
+    }
+
+    [SwtpmFact]
+    public void CertificateRequest_SignedInTpm_SignatureChecksOut()
+    {
+        using var key = Pkcs11SigningKeyTests.Source().OpenKey(SwtpmFixture.Uri("p256"), new KeySourceOptions());
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            new X500DistinguishedName("CN=tpm-user"), key.PublicKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+        var pem = request.CreateSigningRequestPem(new SigningKeySignatureGenerator(key));
+
+        var loaded = System.Security.Cryptography.X509Certificates.CertificateRequest.LoadSigningRequestPem(pem, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Assert.True(PublicKeys.AreEqual(_tpm.Tpm.P256PublicKey, loaded.PublicKey));
+    }
+}
