@@ -46,35 +46,44 @@ public sealed class SwtpmFixture : IDisposable
         }
 
         _swtpm = Process.Start(start) ?? throw new InvalidOperationException("swtpm did not start");
-        WaitForPort(server);
-        var tcti = $"swtpm:host=127.0.0.1,port={server}";
-        NativeEnvironment.Set("TPM2_PKCS11_TCTI", tcti);
-        NativeEnvironment.Set("TPM2_PKCS11_STORE", store);
-        NativeEnvironment.Set("TPM2_PKCS11_LOG_LEVEL", "0");
-        var tools = new Dictionary<string, string> { ["TPM2TOOLS_TCTI"] = tcti };
-        ExternalTool.Run("tpm2_ptool", ["init", "--path", store], tools);
-        // Without a resource manager, objects tpm2_ptool loaded stay in the TPM's few slots: free them.
-        ExternalTool.Run("tpm2_flushcontext", ["-t"], tools);
+        try
+        {
+            WaitForPort(server);
+            var tcti = $"swtpm:host=127.0.0.1,port={server}";
+            NativeEnvironment.Set("TPM2_PKCS11_TCTI", tcti);
+            NativeEnvironment.Set("TPM2_PKCS11_STORE", store);
+            NativeEnvironment.Set("TPM2_PKCS11_LOG_LEVEL", "0");
+            var tools = new Dictionary<string, string> { ["TPM2TOOLS_TCTI"] = tcti };
+            ExternalTool.Run("tpm2_ptool", ["init", "--path", store], tools);
+            // Without a resource manager, objects tpm2_ptool loaded stay in the TPM's few slots: free them.
+            ExternalTool.Run("tpm2_flushcontext", ["-t"], tools);
 
-        // Each step with a freshly started module: stopping it (C_Finalize) flushes what it loaded into the TPM,
-        // whose few object slots a bare swtpm (no resource manager) would otherwise run out of.
-        WithModule(library => library.GetSlotList(SlotsType.WithTokenPresent).First(s => !s.GetTokenInfo().TokenFlags.TokenInitialized)
-            .InitToken(SoPin, TokenLabel));
-        WithSession(session =>
+            // Each step with a freshly started module: stopping it (C_Finalize) flushes what it loaded into the TPM,
+            // whose few object slots a bare swtpm (no resource manager) would otherwise run out of.
+            WithModule(library => library.GetSlotList(SlotsType.WithTokenPresent).First(s => !s.GetTokenInfo().TokenFlags.TokenInitialized)
+                .InitToken(SoPin, TokenLabel));
+            WithSession(session =>
+            {
+                session.Login(CKU.CKU_SO, SoPin);
+                session.InitPin(Pin);
+            });
+            P256PublicKey = WithSession(session =>
+            {
+                session.Login(CKU.CKU_USER, Pin);
+                return TokenKeys.Generate(session, "p256", [0x01], TokenKeys.P256Parameters);
+            });
+            RsaPublicKey = WithSession(session =>
+            {
+                session.Login(CKU.CKU_USER, Pin);
+                return TokenKeys.Generate(session, "rsa", [0x02], null);
+            });
+        }
+        catch
         {
-            session.Login(CKU.CKU_SO, SoPin);
-            session.InitPin(Pin);
-        });
-        P256PublicKey = WithSession(session =>
-        {
-            session.Login(CKU.CKU_USER, Pin);
-            return TokenKeys.Generate(session, "p256", [0x01], TokenKeys.P256Parameters);
-        });
-        RsaPublicKey = WithSession(session =>
-        {
-            session.Login(CKU.CKU_USER, Pin);
-            return TokenKeys.Generate(session, "rsa", [0x02], null);
-        });
+            // A constructor that throws is never disposed: stop the TPM here.
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The tpm2-pkcs11 module, wherever the distribution put it.</summary>
