@@ -23,7 +23,8 @@ internal sealed class CredentialProcessCommand : Command
             var keys = new SigningKeyFactory(environment, parseResult.InvocationConfiguration.Error);
             using var http = environment.CreateHttpClient();
             var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
-            using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable);
+            using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable,
+                (certificate, intermediates) => keys.LoadCertificate(certificate, intermediates, options.Key));
             var credentials = await credentialSource.FetchAsync(cancellationToken);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(Format(credentials));
             return ExitCodes.Success;

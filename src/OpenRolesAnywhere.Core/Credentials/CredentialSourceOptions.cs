@@ -59,7 +59,7 @@ public sealed class CredentialSourceOptions
 
     /// <summary>The cache key: what makes two sources ask CreateSession for the same thing.</summary>
     public string CacheKey(CreateSessionRequest request, string certificatePath) =>
-        string.Join('\n', Path.GetFullPath(certificatePath), Key.Describe(), request.TrustAnchorArn, request.ProfileArn,
+        string.Join('\n', certificatePath.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? KeySourceOptions.StripPin(certificatePath) : Path.GetFullPath(certificatePath), Key.Describe(), request.TrustAnchorArn, request.ProfileArn,
             request.RoleArn, request.RoleSessionName, (long)request.Duration.TotalSeconds, request.EffectiveRegion);
 
     private static CredentialException Missing(string flag, string what) =>
@@ -86,7 +86,13 @@ public sealed class KeySourceOptions
         ? (key.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? StripPin(key) : "file:" + Path.GetFullPath(key))
         : "ssh-agent:" + (SshFingerprint ?? "matching");
 
-    /// <summary>A PKCS#11 URI without its <c>pin-value</c>, for cache keys and messages.</summary>
-    public static string StripPin(string uri) =>
-        string.Join(';', uri.Split(';').Where(p => !p.TrimStart('?').StartsWith("pin-value=", StringComparison.OrdinalIgnoreCase)));
+    /// <summary>A PKCS#11 URI without its <c>pin-value</c> (in the query after <c>?</c>, or misplaced in the path), for cache keys and messages.</summary>
+    public static string StripPin(string uri)
+    {
+        static bool IsPin(string attribute) => attribute.StartsWith("pin-value=", StringComparison.OrdinalIgnoreCase);
+        var question = uri.IndexOf('?', StringComparison.Ordinal);
+        var path = string.Join(';', (question < 0 ? uri : uri[..question]).Split(';').Where(p => !IsPin(p)));
+        var query = question < 0 ? [] : uri[(question + 1)..].Split('&').Where(p => !IsPin(p)).ToArray();
+        return query.Length == 0 ? path : path + "?" + string.Join('&', query);
+    }
 }

@@ -19,6 +19,7 @@ public sealed class SoftHsmFixture : IDisposable
     public const string SoPin = "12345678";
 
     private readonly Pkcs11Module _module;
+    private readonly ulong _mainSlotId;
 
     public SoftHsmFixture()
     {
@@ -39,7 +40,8 @@ public sealed class SoftHsmFixture : IDisposable
         Pki = TestPki.Create("SoftHSM");
         _module = Pkcs11Module.Acquire(ModulePath);
         var slots = _module.Library.GetSlotList(SlotsType.WithTokenPresent);
-        using (var session = slots.Single(s => s.GetTokenInfo().Label.TrimEnd() == TokenLabel).OpenSession(SessionType.ReadWrite))
+        _mainSlotId = slots.Single(s => s.GetTokenInfo().Label.TrimEnd() == TokenLabel).SlotId;
+        using (var session = slots.Single(s => s.SlotId == _mainSlotId).OpenSession(SessionType.ReadWrite))
         {
             session.Login(CKU.CKU_USER, Pin);
             Rsa = AddKey(session, "rsa", 0x01, null);
@@ -87,6 +89,15 @@ public sealed class SoftHsmFixture : IDisposable
     /// <summary>Makes another token (for tests that remove it), returning its label.</summary>
     public static void InitToken(string label) =>
         ExternalTool.Run("softhsm2-util", ["--init-token", "--free", "--label", label, "--pin", Pin, "--so-pin", SoPin]);
+
+    /// <summary>Writes another certificate object onto the main token (say, one a test's own CA issued for a key here).</summary>
+    public void AddCertificate(string label, byte id, X509Certificate2 certificate)
+    {
+        // Certificates are public objects: no login needed to write one.
+        var slot = _module.Library.GetSlotList(SlotsType.WithTokenPresent).First(s => s.SlotId == _mainSlotId);
+        using var session = slot.OpenSession(SessionType.ReadWrite);
+        TokenKeys.AddCertificate(session, label, [id], certificate);
+    }
 
     public void Dispose()
     {
