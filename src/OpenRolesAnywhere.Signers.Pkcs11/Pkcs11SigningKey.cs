@@ -141,7 +141,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
     private byte[] Finish(byte[] signature) => _mechanism == CKM.CKM_ECDSA ? RawToDer(signature) : signature;
 
     /// <summary>CKM_ECDSA gives r||s, each as wide as the curve's order; CreateSession wants DER SEQUENCE{r,s}.</summary>
-    private static byte[] RawToDer(byte[] raw)
+    internal static byte[] RawToDer(byte[] raw)
     {
         if (raw.Length == 0 || raw.Length % 2 != 0)
         {

@@ -159,15 +159,6 @@ public sealed class Pkcs11SigningKeyTests
         Assert.True(PublicKeys.AreEqual(_hsm.P384.PublicKey, loaded.PublicKey));
     }
 
-    internal static bool Verify(X509Certificate2 certificate, byte[] data, byte[] signature)
-    {
-        using var rsa = certificate.GetRSAPublicKey();
-        if (rsa is not null)
-        {
-            return rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        }
-
-        using var ec = certificate.GetECDsaPublicKey()!;
-        return ec.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-    }
+    internal static bool Verify(X509Certificate2 certificate, byte[] data, byte[] signature) =>
+        TestCommon.TestKeys.VerifySha256(certificate.PublicKey, data, signature);
 }

@@ -53,7 +53,7 @@ public sealed class SwtpmFixture : IDisposable
             NativeEnvironment.Set("TPM2_PKCS11_TCTI", tcti);
             NativeEnvironment.Set("TPM2_PKCS11_STORE", store);
             NativeEnvironment.Set("TPM2_PKCS11_LOG_LEVEL", "0");
-            var tools = new Dictionary<string, string> { ["TPM2TOOLS_TCTI"] = tcti };
+            var tools = new Dictionary<string, string?> { ["TPM2TOOLS_TCTI"] = tcti };
             ExternalTool.Run("tpm2_ptool", ["init", "--path", store], tools);
             // Without a resource manager, objects tpm2_ptool loaded stay in the TPM's few slots: free them.
             ExternalTool.Run("tpm2_flushcontext", ["-t"], tools);
