@@ -20,8 +20,7 @@ internal static class Pkcs11Errors
     {
         CKR.CKR_TOKEN_NOT_PRESENT or CKR.CKR_DEVICE_REMOVED or CKR.CKR_TOKEN_NOT_RECOGNIZED or CKR.CKR_SLOT_ID_INVALID
             => TokenNotPresent(token, e),
-        CKR.CKR_PIN_INCORRECT => new(CredentialErrorKind.KeyLocked,
-            $"The PIN for {token} is incorrect. It will not be tried again by this process, since tokens lock after a few wrong PINs; fix the PIN and run again.", e),
+        CKR.CKR_PIN_INCORRECT => PinIncorrect(token, null, e),
         CKR.CKR_PIN_LOCKED => PinLocked(token, e),
         CKR.CKR_PIN_EXPIRED => new(CredentialErrorKind.KeyLocked,
             $"The PIN of {token} has expired: set a new one (e.g. `pkcs11-tool --change-pin`) and try again.", e),
@@ -33,6 +32,13 @@ internal static class Pkcs11Errors
             $"The PKCS#11 module of {token} was shut down while {doing}; start again.", e),
         _ => new(CredentialErrorKind.SignerUnavailable, $"{token} failed while {doing}: {e.Method} returned {e.RV}.", e),
     };
+
+    /// <param name="flags">The token's flags read after the failure, to say how close it is to locking.</param>
+    public static CredentialException PinIncorrect(string token, Net.Pkcs11Interop.HighLevelAPI.ITokenFlags? flags, Exception? inner = null) =>
+        new(CredentialErrorKind.KeyLocked,
+            $"The PIN for {token} is incorrect. It will not be tried again by this process, since tokens lock after a few wrong PINs; fix the PIN and run again."
+            + (flags?.UserPinFinalTry == true ? " The token says one more wrong PIN will lock it."
+                : flags?.UserPinCountLow == true ? " The token says few tries are left." : string.Empty), inner);
 
     public static CredentialException PinLocked(string token, Exception? inner = null) =>
         new(CredentialErrorKind.KeyLocked,

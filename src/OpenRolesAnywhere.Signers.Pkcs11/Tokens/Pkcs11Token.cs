@@ -88,7 +88,7 @@ internal sealed class Pkcs11Token : IDisposable
             catch (Pkcs11Exception e) when (e.RV == CKR.CKR_PIN_INCORRECT)
             {
                 RejectedPins.Remember(identity, pin);
-                throw;
+                throw Pkcs11Errors.PinIncorrect(Description, TryFlags(), e);
             }
 
             pins.Accepted(pin);
@@ -162,6 +162,18 @@ internal sealed class Pkcs11Token : IDisposable
         catch (Pkcs11Exception)
         {
             // The session is gone already (token removed): nothing left to close.
+        }
+    }
+
+    private ITokenFlags? TryFlags()
+    {
+        try
+        {
+            return Slot.GetTokenInfo().TokenFlags;
+        }
+        catch (Pkcs11Exception)
+        {
+            return null;
         }
     }
 

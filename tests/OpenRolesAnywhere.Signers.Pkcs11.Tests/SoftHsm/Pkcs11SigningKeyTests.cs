@@ -73,6 +73,16 @@ public sealed class Pkcs11SigningKeyTests
     }
 
     [Fact]
+    public async Task OpenKey_NoModuleGiven_FoundThroughP11KitProxy()
+    {
+        // p11-kit-proxy loads the modules p11-kit is configured with; SoftHSM is one of them on Debian.
+        using var key = Source().OpenKey($"pkcs11:token={SoftHsmFixture.TokenLabel};object=p256?pin-value={SoftHsmFixture.Pin}", new KeySourceOptions());
+
+        Assert.Contains("p11-kit-proxy", key.Description, StringComparison.Ordinal);
+        Assert.True(Verify(_hsm.P256.Certificate, Data, await key.SignAsync(Data, CancellationToken.None)));
+    }
+
+    [Fact]
     public void OpenKey_PinFromEnvironmentVariable_LogsIn()
     {
         using var key = Source(name => name == "TOKEN_PIN" ? SoftHsmFixture.Pin : null)
