@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using OpenRolesAnywhere.TestCommon;
+using OpenRolesAnywhere.TestCommon.FakeSts;
 using OpenRolesAnywhere.TestCommon.Pkcs11;
 
 namespace OpenRolesAnywhere.Cli.Tests;
@@ -76,6 +78,26 @@ public sealed class Pkcs11CommandTests : IAsyncLifetime
 
         Assert.True(exitCode == 0, error);
         Assert.Equal("AWS4-X509-ECDSA-SHA256", Assert.Single(_cli.Fake.Issued).Algorithm);
+    }
+
+    [Fact]
+    public async Task AwsCli_CredentialProcessWithTokenKey_SignsAnStsCallThatVerifies()
+    {
+        await using var sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
+        var certificate = _cli.CertificateFor(_hsm.Rsa.PublicKey);
+        // The PIN travels in the environment, not in the config file or on a command line.
+        var environment = _cli.AwsConfig(["--certificate", certificate, "--private-key", _hsm.Rsa.KeyUri(query: null),
+            "--pkcs11-lib", SoftHsmFixture.ModulePath, "--private-key-password-env", "TOKEN_PIN", .. _cli.ArnFlags()]);
+        environment["SOFTHSM2_CONF"] = _hsm.ConfigPath;
+        environment["TOKEN_PIN"] = SoftHsmFixture.Pin;
+
+        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", sts.Endpoint.ToString(), "--output", "json"],
+            environment, TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.Equal("AWS4-X509-RSA-SHA256", issued.Algorithm);
+        Assert.Equal(issued.AccessKeyId, Assert.Single(sts.AcceptedAccessKeys));
     }
 
     [Fact]
