@@ -12,34 +12,18 @@ namespace OpenRolesAnywhere.Signers.Pkcs11.Tests.Tpm;
 
 /// <summary>The TPM module's variables are process-wide: its tests run alone.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TpmTests : ICollectionFixture<TpmTests.Lazy>
+public sealed class TpmTests : ICollectionFixture<LazySwtpmFixture>
 {
     public const string Name = "TPM";
-
-    /// <summary>Starts swtpm only when a TPM test runs, so a machine without it skips instead of failing.</summary>
-    public sealed class Lazy : IDisposable
-    {
-        private readonly Lazy<SwtpmFixture> _fixture = new(() => new SwtpmFixture());
-
-        public SwtpmFixture Tpm => _fixture.Value;
-
-        public void Dispose()
-        {
-            if (_fixture.IsValueCreated)
-            {
-                _fixture.Value.Dispose();
-            }
-        }
-    }
 }
 
 [Collection(TpmTests.Name)]
 public sealed class TpmSigningTests
 {
     private static readonly byte[] Data = Encoding.UTF8.GetBytes("AWS4-X509-ECDSA-SHA256\n20261124T060000Z\n20261124/us-east-1/rolesanywhere/aws4_request\ntpm");
-    private readonly TpmTests.Lazy _tpm;
+    private readonly LazySwtpmFixture _tpm;
 
-    public TpmSigningTests(TpmTests.Lazy tpm)
+    public TpmSigningTests(LazySwtpmFixture tpm)
     {
         _tpm = tpm;
     }
@@ -77,6 +61,7 @@ public sealed class TpmSigningTests
     [SwtpmFact]
     public void CertificateRequest_SignedInTpm_SignatureChecksOut()
     {
+        var tpm = _tpm.Tpm;
         using var key = Pkcs11SigningKeyTests.Source().OpenKey(SwtpmFixture.Uri("p256"), new KeySourceOptions());
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
             new X500DistinguishedName("CN=tpm-user"), key.PublicKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
@@ -84,6 +69,6 @@ public sealed class TpmSigningTests
         var pem = request.CreateSigningRequestPem(new SigningKeySignatureGenerator(key));
 
         var loaded = System.Security.Cryptography.X509Certificates.CertificateRequest.LoadSigningRequestPem(pem, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        Assert.True(PublicKeys.AreEqual(_tpm.Tpm.P256PublicKey, loaded.PublicKey));
+        Assert.True(PublicKeys.AreEqual(tpm.P256PublicKey, loaded.PublicKey));
     }
 }

@@ -197,6 +197,25 @@ public sealed class SwtpmFixture : IDisposable
     }
 }
 
+/// <summary>
+/// The TPM for a test collection, started only when a TPM test asks for it, so a machine without swtpm skips
+/// those tests (see <see cref="SwtpmFactAttribute"/>) instead of failing the collection.
+/// </summary>
+public sealed class LazySwtpmFixture : IDisposable
+{
+    private readonly Lazy<SwtpmFixture> _fixture = new(() => new SwtpmFixture());
+
+    public SwtpmFixture Tpm => _fixture.Value;
+
+    public void Dispose()
+    {
+        if (_fixture.IsValueCreated)
+        {
+            _fixture.Value.Dispose();
+        }
+    }
+}
+
 /// <summary>A test that needs the software TPM: skipped, saying what to install, where the tools are missing.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class SwtpmFactAttribute : FactAttribute
