@@ -85,7 +85,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
 
             try
             {
-                return Finish(_token!.Session.Sign(_module.Factories.MechanismFactory.Create(_mechanism), _key!, toSign));
+                return SignOnce(toSign);
             }
             catch (Pkcs11Exception e) when (Pkcs11Errors.IsSessionLost(e.RV))
             {
@@ -93,7 +93,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
                 Reconnect();
                 try
                 {
-                    return Finish(_token!.Session.Sign(_module.Factories.MechanismFactory.Create(_mechanism), _key!, toSign));
+                    return SignOnce(toSign);
                 }
                 catch (Pkcs11Exception again)
                 {
@@ -130,6 +130,9 @@ public sealed class Pkcs11SigningKey : ISigningKey
             _lock.Release();
         }
     }
+
+    private byte[] SignOnce(byte[] toSign) =>
+        Finish(_token!.Session.Sign(_module.Factories.MechanismFactory.Create(_mechanism), _key!, toSign));
 
     private byte[] Prepare(ReadOnlySpan<byte> data) => _mechanism switch
     {
