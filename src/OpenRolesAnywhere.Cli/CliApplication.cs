@@ -12,6 +12,8 @@ internal static class CliApplication
         {
             new CredentialProcessCommand(environment),
             new RequestCertificateCommand(environment),
+            new ServeCommand(environment),
+            new EnvCommand(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)

@@ -101,6 +101,52 @@ public sealed class Pkcs11CommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Serve_TokenKey_AwsCliGetsCredentialsThroughContainerEndpoint()
+    {
+        await using var sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
+        var runtime = _cli.Temp.File("run");
+        Directory.CreateDirectory(runtime);
+        var environment = new Dictionary<string, string?>
+        {
+            ["HOME"] = _cli.Temp.Path,
+            ["XDG_RUNTIME_DIR"] = runtime,
+            ["SOFTHSM2_CONF"] = _hsm.ConfigPath,
+            ["TOKEN_PIN"] = SoftHsmFixture.Pin,
+            ["AWS_CONFIG_FILE"] = _cli.Temp.File("no-aws-config"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = _cli.Temp.File("no-aws-credentials"),
+            ["AWS_ACCESS_KEY_ID"] = null,
+            ["AWS_SECRET_ACCESS_KEY"] = null,
+            ["AWS_SESSION_TOKEN"] = null,
+            ["AWS_PROFILE"] = null,
+            ["AWS_DEFAULT_REGION"] = "us-east-1",
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+        };
+        await using var serve = await ServeProcess.StartAsync(
+            ["--certificate", _cli.CertificateFor(_hsm.P256.PublicKey), "--private-key", _hsm.P256.KeyUri(query: null),
+                "--pkcs11-lib", SoftHsmFixture.ModulePath, "--private-key-password-env", "TOKEN_PIN", .. _cli.ArnFlags()],
+            environment);
+        foreach (var (name, value) in environment)
+        {
+            _cli.Environment[name] = value;
+        }
+
+        var (envExit, envOutput, envError) = await _cli.RunAsync("env", "--listen", serve.BaseAddress.ToString());
+        Assert.True(envExit == 0, envError + serve.Log);
+        foreach (var line in envOutput.TrimEnd().Split('\n'))
+        {
+            environment[line[..line.IndexOf('=', StringComparison.Ordinal)]] = line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        }
+
+        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", sts.Endpoint.ToString(), "--output", "json"],
+            environment, TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.Error + serve.Log);
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.Equal("AWS4-X509-ECDSA-SHA256", issued.Algorithm);
+        Assert.Equal(issued.AccessKeyId, Assert.Single(sts.AcceptedAccessKeys));
+    }
+
+    [Fact]
     public async Task CredentialProcess_WrongPin_ExitsWithKeyCodeAndNeverCallsAws()
     {
         var certificate = _cli.CertificateFor(_hsm.Rsa.PublicKey);

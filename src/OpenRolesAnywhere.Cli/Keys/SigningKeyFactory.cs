@@ -46,6 +46,10 @@ internal sealed class SigningKeyFactory : ISigningKeyFactory
             ? Pkcs11().LoadCertificate(certificate, options, intermediates)
             : CertificateBundle.Load(certificate, intermediates);
 
+    /// <summary>The certificate reader a credential source of these options uses (files, or a token for <c>pkcs11:</c>).</summary>
+    public Func<string, string?, CertificateBundle> CertificateLoader(KeySourceOptions options) =>
+        (certificate, intermediates) => LoadCertificate(certificate, intermediates, options);
+
     // The PIN prompt only ever appears on a terminal: ReadSecret answers null when input is redirected.
     private Pkcs11KeySource Pkcs11() => new(_environment.Variable, prompt => ConsolePrompt.ReadSecret(prompt, _prompt));
 
