@@ -95,7 +95,7 @@ public sealed class SwtpmFixture : IDisposable
 
     /// <summary>Why the TPM tests cannot run here, or null when they can.</summary>
     public static string? SkipReason { get; } =
-        !ExternalTool.IsInstalled("swtpm") || !ExternalTool.IsInstalled("tpm2_ptool") || ModulePath is null
+        !ExternalTool.IsInstalled("swtpm") || !ExternalTool.IsInstalled("tpm2_ptool") || !ExternalTool.IsInstalled("tpm2_flushcontext") || ModulePath is null
             ? "TPM tests need swtpm, tpm2_ptool and tpm2-pkcs11: apt-get install swtpm swtpm-tools libtpm2-pkcs11-1 libtpm2-pkcs11-tools tpm2-tools"
             : null;
 
