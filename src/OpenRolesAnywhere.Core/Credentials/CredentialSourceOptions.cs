@@ -86,13 +86,32 @@ public sealed class KeySourceOptions
         ? (key.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? StripPin(key) : "file:" + Path.GetFullPath(key))
         : "ssh-agent:" + (SshFingerprint ?? "matching");
 
-    /// <summary>A PKCS#11 URI without its <c>pin-value</c> (in the query after <c>?</c>, or misplaced in the path), for cache keys and messages.</summary>
+    /// <summary>
+    /// A PKCS#11 URI without its <c>pin-value</c> (in the query after <c>?</c>, or misplaced in the path), for cache
+    /// keys and messages; pieces after it that are not <c>name=value</c> (a PIN's unencoded <c>;</c> or <c>&amp;</c>) go too.
+    /// </summary>
     public static string StripPin(string uri)
     {
-        static bool IsPin(string attribute) => attribute.StartsWith("pin-value=", StringComparison.OrdinalIgnoreCase);
+        static string Keep(string part, char separator)
+        {
+            var inPin = false;
+            var kept = new List<string>();
+            foreach (var piece in part.Split(separator))
+            {
+                var scheme = piece.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase);
+                var name = scheme ? piece["pkcs11:".Length..] : piece;
+                inPin = name.StartsWith("pin-value=", StringComparison.OrdinalIgnoreCase) || (inPin && !name.Contains('=', StringComparison.Ordinal));
+                if (!inPin || scheme)
+                {
+                    kept.Add(inPin ? "pkcs11:" : piece);
+                }
+            }
+
+            return string.Join(separator, kept);
+        }
+
         var question = uri.IndexOf('?', StringComparison.Ordinal);
-        var path = string.Join(';', (question < 0 ? uri : uri[..question]).Split(';').Where(p => !IsPin(p)));
-        var query = question < 0 ? [] : uri[(question + 1)..].Split('&').Where(p => !IsPin(p)).ToArray();
-        return query.Length == 0 ? path : path + "?" + string.Join('&', query);
+        var path = Keep(question < 0 ? uri : uri[..question], ';');
+        return question < 0 ? path : Keep(uri[(question + 1)..], '&') is { Length: > 0 } query ? path + "?" + query : path;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Credentials;
 
 namespace OpenRolesAnywhere.Signers.Pkcs11.Uris;
 
@@ -94,6 +95,8 @@ public sealed class Pkcs11Uri
         }
 
         var redacted = Redact(value);
+        // A PIN holding an unencoded ';' or '&' would split into pieces: then no piece may be echoed.
+        var holdsPin = value.Contains("pin-value", StringComparison.OrdinalIgnoreCase);
         var body = value[Scheme.Length..];
         if (body.Contains('#', StringComparison.Ordinal))
         {
@@ -107,7 +110,7 @@ public sealed class Pkcs11Uri
         byte[]? id = null;
         ulong? slotId = null;
 
-        foreach (var (name, raw) in Attributes(path, ';', redacted))
+        foreach (var (name, raw) in Attributes(path, ';', redacted, holdsPin))
         {
             if (!PathAttributes.Contains(name))
             {
@@ -142,7 +145,7 @@ public sealed class Pkcs11Uri
             text[name] = decoded;
         }
 
-        foreach (var (name, raw) in Attributes(query, '&', redacted))
+        foreach (var (name, raw) in Attributes(query, '&', redacted, holdsPin))
         {
             if (!QueryAttributes.Contains(name))
             {
@@ -165,28 +168,12 @@ public sealed class Pkcs11Uri
         return new Pkcs11Uri(text, id, redacted) { SlotId = slotId };
     }
 
-    /// <summary>The URI without any <c>pin-value</c> attribute, whether or not it parses.</summary>
-    public static string Redact(string value)
-    {
-        var question = value.IndexOf('?', StringComparison.Ordinal);
-        if (question < 0)
-        {
-            // RFC 7512 puts pin-value in the query, but a misplaced one must not leak either.
-            return string.Join(';', value.Split(';').Where(p => !IsPinValue(p)));
-        }
-
-        var kept = value[(question + 1)..].Split('&').Where(p => !IsPinValue(p)).ToList();
-        var path = string.Join(';', value[..question].Split(';').Where(p => !IsPinValue(p)));
-        return kept.Count == 0 ? path : path + "?" + string.Join('&', kept);
-    }
-
-    private static bool IsPinValue(string attribute) =>
-        attribute.StartsWith("pin-value=", StringComparison.OrdinalIgnoreCase)
-        || attribute.StartsWith("pkcs11:pin-value=", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The URI without any <c>pin-value</c> attribute (nor pieces of a PIN), whether or not it parses.</summary>
+    public static string Redact(string value) => KeySourceOptions.StripPin(value);
 
     private string? Text(string name) => _text.TryGetValue(name, out var value) ? value : null;
 
-    private static IEnumerable<(string Name, string Raw)> Attributes(string part, char separator, string redacted)
+    private static IEnumerable<(string Name, string Raw)> Attributes(string part, char separator, string redacted, bool holdsPin)
     {
         if (part.Length == 0)
         {
@@ -198,7 +185,9 @@ public sealed class Pkcs11Uri
             var equals = attribute.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw Invalid(redacted, $"\"{(attribute.Contains("pin", StringComparison.OrdinalIgnoreCase) ? "pin…" : attribute)}\" is not of the form name=value");
+                throw Invalid(redacted, holdsPin
+                    ? "an attribute is not of the form name=value (percent-encode ';' as %3B and '&' as %26 inside values)"
+                    : $"\"{attribute}\" is not of the form name=value");
             }
 
             // Attribute names are lowercase in RFC 7512; accept any case as a courtesy.

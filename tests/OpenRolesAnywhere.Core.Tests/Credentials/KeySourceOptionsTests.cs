@@ -10,6 +10,7 @@ public sealed class KeySourceOptionsTests
     [InlineData("pkcs11:object=k?pin-value=1234", "pkcs11:object=k")]
     [InlineData("pkcs11:object=k;pin-value=1234", "pkcs11:object=k")]
     [InlineData("pkcs11:object=k?pin-source=file:/p", "pkcs11:object=k?pin-source=file:/p")]
+    [InlineData("pkcs11:object=k?pin-value=12&34&module-path=/m.so", "pkcs11:object=k?module-path=/m.so")]
     public void StripPin_PinValueAnywhere_Removed(string uri, string expected)
     {
         Assert.Equal(expected, KeySourceOptions.StripPin(uri));

@@ -143,6 +143,26 @@ public sealed class Pkcs11FailureTests
         Assert.Contains("could not be loaded", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("library-manufacturer=Snake%20Oil,%20Inc.")]
+    [InlineData("library-version=2")] // RFC 7512: a missing minor version is 0, and SoftHSM is 2.6.
+    public void OpenKey_LibraryAttributesOfAnotherLibrary_SaysTheModuleIsNotIt(string attribute)
+    {
+        var e = Assert.Throws<CredentialException>(() => Source.OpenKey(SoftHsmFixture.Uri("object=p256;" + attribute), new KeySourceOptions()));
+
+        Assert.Equal(CredentialErrorKind.KeyNotFound, e.Kind);
+        Assert.Contains("is not the library", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OpenKey_LibraryAndTokenAttributesOfThisToken_FindTheKey()
+    {
+        using var key = Source.OpenKey(SoftHsmFixture.Uri("object=p256;library-manufacturer=SoftHSM;library-version=2.6;manufacturer=SoftHSM%20project;model=SoftHSM%20v2"),
+            new KeySourceOptions());
+
+        Assert.Equal(Core.Signing.SigningKeyKind.EcdsaP256, key.Kind);
+    }
+
     [Fact]
     public void OpenKey_TokenNotPresent_SaysSoAndListsTokens()
     {

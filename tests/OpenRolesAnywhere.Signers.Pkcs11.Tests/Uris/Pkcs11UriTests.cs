@@ -146,6 +146,8 @@ public sealed class Pkcs11UriTests
     [InlineData("pkcs11:object=k?pin-value=s3cr&pin-source=file:/p")]
     [InlineData("pkcs11:object=k;pin-value=s3cr")]
     [InlineData("pkcs11:object=k?module-path=/m.so&pin-value=s3cr&pin-value=s3cr")]
+    [InlineData("pkcs11:object=k?pin-value=ab&s3cr")]
+    [InlineData("pkcs11:object=k;pin-value=ab;s3cr")]
     public void Parse_InvalidUriWithPin_NeverShowsThePin(string value)
     {
         var e = Assert.Throws<CredentialException>(() => Pkcs11Uri.Parse(value));
