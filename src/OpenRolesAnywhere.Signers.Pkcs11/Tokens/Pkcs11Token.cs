@@ -194,7 +194,8 @@ internal sealed class Pkcs11Token : IDisposable
             {
                 1 => matching[0],
                 0 => throw new CredentialException(CredentialErrorKind.SignerUnavailable,
-                    $"No token matching {uri} is present in {module.Path} (tokens present: {(labels.Count == 0 ? "none" : string.Join(", ", labels))}). Insert the token, or check token= and serial= in the URI."),
+                    $"No token matching {uri} is present in {module.Path} (tokens present: {(labels.Count == 0 ? "none" : string.Join(", ", labels))}). Insert the token, or check token= and serial= in the URI."
+                    + (module.Path.Contains("tpm2_pkcs11", StringComparison.Ordinal) ? TpmLockoutHint : string.Empty)),
                 _ => throw new CredentialException(CredentialErrorKind.InvalidInput,
                     $"{uri} matches {matching.Count} tokens ({string.Join(", ", matching.Select(s => Label(s.GetTokenInfo())))}); add token= or serial= so it names one (a PIN must only ever go to one token)."),
             };
@@ -204,6 +205,10 @@ internal sealed class Pkcs11Token : IDisposable
             throw Pkcs11Errors.From(e, $"The PKCS#11 module {module.Path}", "listing its tokens");
         }
     }
+
+    // Seen with tpm2-pkcs11 1.9 on swtpm: after the TPM's dictionary-attack lockout its tokens read as uninitialized.
+    private const string TpmLockoutHint =
+        " If the TPM saw too many wrong PINs, its dictionary-attack lockout makes tpm2-pkcs11 show the token as uninitialized: wait for the lockout to expire, or clear it with `tpm2_dictionarylockout --clear-lockout` (needs the lockout authorization).";
 
     private static bool LibraryMatches(ILibraryInfo info, Pkcs11Uri uri) =>
         Same(uri.LibraryManufacturer, info.ManufacturerId)

@@ -10,7 +10,7 @@ namespace OpenRolesAnywhere.Signers.Pkcs11.Uris;
 /// and object; query attributes (after <c>?</c>, separated by <c>&amp;</c>) say how to reach them (module, PIN).
 /// Values are percent-decoded; <c>id</c> is raw bytes, every other value UTF-8 text.
 /// </summary>
-public sealed class Pkcs11Uri
+internal sealed class Pkcs11Uri
 {
     public const string Scheme = "pkcs11:";
 
