@@ -42,5 +42,8 @@ internal static class Pkcs11Errors
 
     public static CredentialException PinLocked(string token, Exception? inner = null) =>
         new(CredentialErrorKind.KeyLocked,
-            $"The PIN of {token} is locked after too many wrong tries. Unblock it with the PUK or SO PIN (e.g. `pkcs11-tool --unlock-pin`, `yubico-piv-tool -a unblock-pin`) and try again.", inner);
+            $"The PIN of {token} is locked after too many wrong tries. "
+            + (token.Contains("tpm2_pkcs11", StringComparison.Ordinal)
+                ? "This is the TPM's dictionary-attack lockout: wait for it to expire, or clear it with `tpm2_dictionarylockout --clear-lockout` (needs the lockout authorization), then try again with the right PIN."
+                : "Unblock it with the PUK or SO PIN (e.g. `pkcs11-tool --unlock-pin`, `yubico-piv-tool -a unblock-pin`) and try again."), inner);
 }

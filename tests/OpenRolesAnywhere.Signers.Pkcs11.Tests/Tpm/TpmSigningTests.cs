@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Core.RolesAnywhere;
@@ -70,5 +71,42 @@ public sealed class TpmSigningTests
 
         var loaded = System.Security.Cryptography.X509Certificates.CertificateRequest.LoadSigningRequestPem(pem, System.Security.Cryptography.HashAlgorithmName.SHA256);
         Assert.True(PublicKeys.AreEqual(tpm.P256PublicKey, loaded.PublicKey));
+    }
+}
+
+/// <summary>A TPM of its own: dictionary-attack lockout is TPM-wide and would stop the other TPM tests.</summary>
+[Collection(TpmTests.Name)]
+public sealed class TpmLockoutTests
+{
+    private readonly LazySwtpmFixture _shared;
+
+    public TpmLockoutTests(LazySwtpmFixture shared)
+    {
+        _shared = shared;
+    }
+
+    [SwtpmFact]
+    public void OpenKey_WrongPinsUntilLockout_IncorrectThenLockedEvenForTheRightPin()
+    {
+        using (var tpm = new SwtpmFixture())
+        {
+            var withoutPin = SwtpmFixture.Uri("p256").Replace($"pin-value={SwtpmFixture.Pin}", "pin-value=", StringComparison.Ordinal);
+            // Four different wrong PINs: the same one would not be offered twice.
+            var wrong = new[] { "1111", "2222", "3333", "4444" }
+                .Select(pin => Assert.Throws<CredentialException>(() => Pkcs11SigningKeyTests.Source().OpenKey(withoutPin + pin, new KeySourceOptions())))
+                .ToList();
+            var right = Assert.Throws<CredentialException>(() => Pkcs11SigningKeyTests.Source().OpenKey(SwtpmFixture.Uri("p256"), new KeySourceOptions()));
+
+            // swtpm locks out after three failures; tpm2-pkcs11 then answers CKR_PIN_LOCKED, even to the right PIN.
+            Assert.All(wrong.Take(3), e => Assert.Contains("is incorrect", e.Message, StringComparison.Ordinal));
+            Assert.All(new[] { wrong[3], right }, e =>
+            {
+                Assert.Equal(CredentialErrorKind.KeyLocked, e.Kind);
+                Assert.Contains("dictionary-attack lockout", e.Message, StringComparison.Ordinal);
+            });
+            Assert.All(wrong, e => Assert.DoesNotContain("pin-value", e.Message, StringComparison.Ordinal));
+        }
+
+        _shared.Tpm.Activate();
     }
 }

@@ -21,6 +21,8 @@ public sealed class SwtpmFixture : IDisposable
     public const string SoPin = "13579";
 
     private readonly Process _swtpm;
+    private readonly string _tcti = string.Empty;
+    private readonly string _store = string.Empty;
 
     public SwtpmFixture()
     {
@@ -50,9 +52,9 @@ public sealed class SwtpmFixture : IDisposable
         {
             WaitForPort(server);
             var tcti = $"swtpm:host=127.0.0.1,port={server}";
-            NativeEnvironment.Set("TPM2_PKCS11_TCTI", tcti);
-            NativeEnvironment.Set("TPM2_PKCS11_STORE", store);
-            NativeEnvironment.Set("TPM2_PKCS11_LOG_LEVEL", "0");
+            _tcti = tcti;
+            _store = store;
+            Activate();
             var tools = new Dictionary<string, string?> { ["TPM2TOOLS_TCTI"] = tcti };
             ExternalTool.Run("tpm2_ptool", ["init", "--path", store], tools);
             // Without a resource manager, objects tpm2_ptool loaded stay in the TPM's few slots: free them.
@@ -107,6 +109,17 @@ public sealed class SwtpmFixture : IDisposable
 
     public static string Uri(string label) =>
         $"pkcs11:token={TokenLabel};object={label};type=private?module-path={ModulePath}&pin-value={Pin}";
+
+    /// <summary>
+    /// Points tpm2-pkcs11 at this TPM: it reads these variables when the module starts (each time a key is opened
+    /// after the last one closed), so a test with a TPM of its own must hand the shared one back afterwards.
+    /// </summary>
+    public void Activate()
+    {
+        NativeEnvironment.Set("TPM2_PKCS11_TCTI", _tcti);
+        NativeEnvironment.Set("TPM2_PKCS11_STORE", _store);
+        NativeEnvironment.Set("TPM2_PKCS11_LOG_LEVEL", "0");
+    }
 
     public void Dispose()
     {
@@ -205,7 +218,15 @@ public sealed class LazySwtpmFixture : IDisposable
 {
     private readonly Lazy<SwtpmFixture> _fixture = new(() => new SwtpmFixture());
 
-    public SwtpmFixture Tpm => _fixture.Value;
+    /// <summary>The shared TPM, made the one tpm2-pkcs11 will use.</summary>
+    public SwtpmFixture Tpm
+    {
+        get
+        {
+            _fixture.Value.Activate();
+            return _fixture.Value;
+        }
+    }
 
     public void Dispose()
     {
