@@ -118,14 +118,16 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
         Assert.Equal(2, _cli.Fake.Calls);
     }
 
-    [Fact]
-    public async Task Serve_Sigterm_ExitsCleanlyAndRemovesItsSocket()
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Serve_StopSignal_ExitsCleanlyAndRemovesItsSocket(string signal)
     {
         var serve = await ServeProcess.StartAsync(_sourceFlags, _environment);
         var socket = Path.Combine(_environment["XDG_RUNTIME_DIR"]!, "openrolesanywhere", "server.sock");
         Assert.True(File.Exists(socket));
 
-        var exitCode = await serve.TerminateAsync();
+        var exitCode = await serve.TerminateAsync(signal);
 
         Assert.Equal(0, exitCode);
         Assert.False(File.Exists(socket));
