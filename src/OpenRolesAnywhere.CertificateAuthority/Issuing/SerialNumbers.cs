@@ -42,6 +42,9 @@ public static class SerialNumbers
         return value;
     }
 
+    public static BigInteger Of(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
+        new(certificate.SerialNumberBytes.Span, isUnsigned: true, isBigEndian: true);
+
     public static string ToDecimal(BigInteger serial) => serial.ToString(CultureInfo.InvariantCulture);
 
     public static string ToHex(BigInteger serial) => Convert.ToHexStringLower(serial.ToByteArray(isUnsigned: true, isBigEndian: true));
