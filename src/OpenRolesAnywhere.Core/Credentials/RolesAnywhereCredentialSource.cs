@@ -17,12 +17,13 @@ public sealed class RolesAnywhereCredentialSource : ICredentialSource, IDisposab
     private readonly SemaphoreSlim _keyLock = new(1, 1);
     private ISigningKey? _key;
 
-    public RolesAnywhereCredentialSource(CredentialSourceOptions options, ISigningKeyFactory keys, RolesAnywhereClient client)
+    public RolesAnywhereCredentialSource(
+        CredentialSourceOptions options, ISigningKeyFactory keys, RolesAnywhereClient client, Func<string, string?>? environment = null)
     {
         _options = options;
         _keys = keys;
         _client = client;
-        _certificatePath = options.CertificatePath();
+        _certificatePath = options.CertificatePath(environment);
         Name = options.Name ?? Path.GetFileNameWithoutExtension(_certificatePath);
         using var certificate = LoadCertificate();
         CacheKey = options.CacheKey(options.ToRequest(certificate), _certificatePath);

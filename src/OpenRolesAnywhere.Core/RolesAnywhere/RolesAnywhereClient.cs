@@ -20,13 +20,16 @@ public sealed class RolesAnywhereClient
     private readonly TimeProvider _time;
     private readonly RetryPolicy _retry;
     private readonly Random _random;
+    private readonly Func<string, string?> _environment;
 
-    public RolesAnywhereClient(HttpClient http, TimeProvider time, RetryPolicy? retry = null, Random? random = null)
+    /// <param name="environment">Where <c>AWS_ENDPOINT_URL*</c> are read from (the process environment by default).</param>
+    public RolesAnywhereClient(HttpClient http, TimeProvider time, RetryPolicy? retry = null, Random? random = null, Func<string, string?>? environment = null)
     {
         _http = http;
         _time = time;
         _retry = retry ?? RetryPolicy.Default;
         _random = random ?? Random.Shared;
+        _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
     public async Task<SessionCredentials> CreateSessionAsync(
@@ -36,7 +39,7 @@ public sealed class RolesAnywhereClient
         EnsureKeyFitsCertificate(certificate, key);
         certificate.EnsureValidAt(_time.GetUtcNow());
         var region = request.EffectiveRegion;
-        var endpoint = RolesAnywhereEndpoint.Resolve(request.Endpoint, region);
+        var endpoint = RolesAnywhereEndpoint.Resolve(request.Endpoint, region, _environment);
         var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
             ["durationSeconds"] = (int)request.Duration.TotalSeconds,
@@ -170,6 +173,8 @@ public sealed class RolesAnywhereClient
             "ThrottlingException" or "TooManyRequestsException" => Throttled(said),
             "AccessDeniedException" when message?.Contains("Untrusted", StringComparison.OrdinalIgnoreCase) == true
                 => new(CredentialErrorKind.AccessDenied, $"The service does not trust this certificate's issuer: is the trust anchor enabled and is this the right CA?{said}"),
+            "AccessDeniedException" when message?.Contains("Signature expired", StringComparison.OrdinalIgnoreCase) == true
+                => new(CredentialErrorKind.AccessDenied, $"Roles Anywhere says the request's time is too far from its own: set this machine's clock right (NTP).{said}"),
             "AccessDeniedException" when message?.Contains("expired", StringComparison.OrdinalIgnoreCase) == true
                 => new(CredentialErrorKind.CertificateInvalid, $"Roles Anywhere says the certificate has expired or is not yet valid; ask for a new one.{said}"),
             "AccessDeniedException" when message?.Contains("role", StringComparison.OrdinalIgnoreCase) == true

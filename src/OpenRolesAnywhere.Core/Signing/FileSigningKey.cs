@@ -61,23 +61,30 @@ public sealed class FileSigningKey : ISigningKey
                 {
                     key.ImportFromEncryptedPem(pem, secret);
                 }
-
-                return new FileSigningKey(key, path);
-            }
-            catch (CryptographicException e) when (secret is not null && e.Message.Contains("password", StringComparison.OrdinalIgnoreCase))
-            {
-                key.Dispose();
-                throw new CredentialException(CredentialErrorKind.KeyLocked, $"The password for the private key file {path} is wrong.");
             }
             catch (Exception e) when (e is CryptographicException or ArgumentException)
             {
-                // Not this algorithm (or not a key at all): try the next, then report below.
+                // Not this algorithm (or not a key at all, or the password is wrong): try the next, then report below.
                 key.Dispose();
+                continue;
+            }
+
+            try
+            {
+                return new FileSigningKey(key, path);
+            }
+            catch
+            {
+                key.Dispose();
+                throw;
             }
         }
 
-        throw new CredentialException(CredentialErrorKind.KeyUnsupported,
-            $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8). If the password is wrong the file cannot be read either.");
+        throw secret is null
+            ? new CredentialException(CredentialErrorKind.KeyUnsupported,
+                $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8).")
+            : new CredentialException(CredentialErrorKind.KeyLocked,
+                $"Cannot decrypt the private key file {path}: the password is wrong, or the file holds no RSA or EC key.");
     }
 
     public Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using OpenRolesAnywhere.Core.Credentials;
+
+namespace OpenRolesAnywhere.Cli.Commands;
+
+/// <summary>
+/// The flags that name one certificate, key and role, shared by <c>credential-process</c> and <c>serve</c>.
+/// Names follow the official client where they overlap.
+/// </summary>
+internal sealed class CredentialSourceOptionSet
+{
+    public Option<string?> Name { get; } = new("--name") { Description = "Use the certificate saved as NAME.pem in ~/.config/openrolesanywhere ($XDG_CONFIG_HOME honoured); its ARNs come from the certificate." };
+    public Option<string?> Certificate { get; } = new("--certificate") { Description = "PEM certificate file (leaf first; any further certificates are intermediates)." };
+    public Option<string?> Intermediates { get; } = new("--intermediates") { Description = "PEM file of intermediate CA certificates, sent as X-Amz-X509-Chain." };
+    public Option<string?> PrivateKey { get; } = new("--private-key") { Description = "PEM private key file, or a pkcs11: URI. Without it (and without --ssh-fingerprint), the SSH agent key matching the certificate signs." };
+    public Option<string?> SshFingerprint { get; } = new("--ssh-fingerprint") { Description = "The SSH agent key to sign with, as `ssh-add -l` prints it (SHA256:...)." };
+    public Option<string?> Pkcs11Library { get; } = new("--pkcs11-lib") { Description = "PKCS#11 module (.so) when the pkcs11: URI names none." };
+    public Option<string?> PasswordVariable { get; } = new("--private-key-password-env") { Description = "Environment variable holding the key file's password or the token's PIN (asked for on a terminal otherwise)." };
+    public Option<string?> TrustAnchorArn { get; } = new("--trust-anchor-arn") { Description = "Trust anchor ARN (default: from the certificate's subject alternative name)." };
+    public Option<string?> ProfileArn { get; } = new("--profile-arn") { Description = "Profile ARN (default: from the certificate's subject alternative name)." };
+    public Option<string?> RoleArn { get; } = new("--role-arn") { Description = "The role to assume." };
+    public Option<string> SessionDuration { get; } = new("--session-duration") { Description = "Session length: seconds or a Go duration (3600, 3600s, 1h); 900 to 43200 s.", DefaultValueFactory = _ => "3600" };
+    public Option<string?> RoleSessionName { get; } = new("--role-session-name") { Description = "Role session name (needs the profile to accept custom names)." };
+    public Option<string?> Region { get; } = new("--region") { Description = "Region of the trust anchor (default: from the trust anchor ARN)." };
+    public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "Roles Anywhere endpoint URL (default: AWS_ENDPOINT_URL_ROLESANYWHERE, AWS_ENDPOINT_URL, then the regional endpoint)." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Name, Certificate, Intermediates, PrivateKey, SshFingerprint, Pkcs11Library, PasswordVariable, TrustAnchorArn, ProfileArn, RoleArn, SessionDuration, RoleSessionName, Region, Endpoint })
+        {
+            command.Options.Add(option);
+        }
+
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(PrivateKey) is not null && result.GetValue(SshFingerprint) is not null)
+            {
+                result.AddError("Give --private-key or --ssh-fingerprint, not both.");
+            }
+        });
+    }
+
+    public CredentialSourceOptions Bind(ParseResult result) => new()
+    {
+        Name = result.GetValue(Name),
+        Certificate = result.GetValue(Certificate),
+        Intermediates = result.GetValue(Intermediates),
+        Key = new KeySourceOptions
+        {
+            PrivateKey = result.GetValue(PrivateKey),
+            SshFingerprint = result.GetValue(SshFingerprint),
+            Pkcs11Library = result.GetValue(Pkcs11Library),
+            PasswordEnvironmentVariable = result.GetValue(PasswordVariable),
+        },
+        TrustAnchorArn = result.GetValue(TrustAnchorArn),
+        ProfileArn = result.GetValue(ProfileArn),
+        RoleArn = result.GetValue(RoleArn),
+        SessionDuration = result.GetValue(SessionDuration)!,
+        RoleSessionName = result.GetValue(RoleSessionName),
+        Region = result.GetValue(Region),
+        Endpoint = result.GetValue(Endpoint),
+    };
+}

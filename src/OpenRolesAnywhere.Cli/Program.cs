@@ -1,0 +1,3 @@
+using OpenRolesAnywhere.Cli;
+
+return await CliApplication.RunAsync(args, Console.Out, Console.Error, CliEnvironment.Process);

@@ -1,0 +1,330 @@
+using OpenRolesAnywhere.Core.Certificates;
+using OpenRolesAnywhere.Core.RolesAnywhere;
+using OpenRolesAnywhere.Core.Signing;
+using OpenRolesAnywhere.TestCommon;
+using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
+
+namespace OpenRolesAnywhere.Core.Tests.RolesAnywhere;
+
+/// <summary>The CreateSession client against the fake that verifies signatures and chains as AWS does.</summary>
+public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
+{
+    private static readonly RetryPolicy FastRetry = new(4, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5));
+    private readonly TestPki _pki = TestPki.Create();
+    private readonly TempDirectory _temp = new();
+    private readonly HttpClient _http = new();
+    private FakeRolesAnywhereServer _fake = null!;
+
+    public async Task InitializeAsync() => _fake = await FakeRolesAnywhereServer.StartAsync(_pki.Root);
+
+    public async Task DisposeAsync() => await _fake.DisposeAsync();
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _pki.Dispose();
+        _temp.Dispose();
+    }
+
+    private CreateSessionRequest Request(TimeSpan? duration = null, string? role = null, string? anchor = null) =>
+        new(anchor ?? FakeRolesAnywhereServer.TrustAnchorArn, FakeRolesAnywhereServer.ProfileArn, role ?? FakeRolesAnywhereServer.RoleArn,
+            duration ?? TimeSpan.FromHours(1), Endpoint: _fake.Endpoint.ToString());
+
+    private RolesAnywhereClient Client(RetryPolicy? retry = null) => new(_http, TimeProvider.System, retry ?? FastRetry, environment: _ => null);
+
+    private (CertificateBundle Certificate, FileSigningKey Key) Identity(string kind, bool sendIntermediate = true,
+        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        using var key = TestKeys.Create(kind);
+        var keyPath = TestKeys.WritePkcs8(key, _temp.File(kind + ".key"));
+        using var leaf = _pki.Issue(TestKeys.PublicKeyOf(key), notBefore: notBefore, notAfter: notAfter);
+        var certificatePath = _pki.WritePem(_temp.File(kind + ".pem"), leaf, sendIntermediate);
+        return (CertificateBundle.Load(certificatePath), FileSigningKey.Load(keyPath, () => null));
+    }
+
+    [Theory]
+    [InlineData("rsa2048", "AWS4-X509-RSA-SHA256")]
+    [InlineData("rsa3072", "AWS4-X509-RSA-SHA256")]
+    [InlineData("p256", "AWS4-X509-ECDSA-SHA256")]
+    [InlineData("p384", "AWS4-X509-ECDSA-SHA256")]
+    public async Task CreateSession_ValidCertificateAndKey_ReturnsTheIssuedCredentials(string kind, string algorithm)
+    {
+        var (certificate, key) = Identity(kind);
+        using (certificate)
+        using (key)
+        {
+            var credentials = await Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None);
+
+            var issued = Assert.Single(_fake.Issued);
+            Assert.Equal(issued.AccessKeyId, credentials.AccessKeyId);
+            Assert.Equal(issued.SecretAccessKey, credentials.SecretAccessKey);
+            Assert.Equal(issued.SessionToken, credentials.SessionToken);
+            Assert.Equal(issued.Expiration.ToUnixTimeSeconds(), credentials.Expiration.ToUnixTimeSeconds());
+            Assert.Equal(FakeRolesAnywhereServer.RoleArn, credentials.RoleArn);
+            Assert.Equal("123456789012", credentials.AccountId);
+            Assert.Equal(algorithm, issued.Algorithm);
+            Assert.Equal(certificate.SerialNumberDecimal, issued.SerialNumber);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_DurationAndSessionName_AreSentInTheBody()
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            var request = Request(TimeSpan.FromMinutes(20)) with { RoleSessionName = "build-42" };
+            var credentials = await Client().CreateSessionAsync(request, certificate, key, CancellationToken.None);
+
+            var issued = Assert.Single(_fake.Issued);
+            Assert.Equal("build-42", issued.RoleSessionName);
+            Assert.InRange(credentials.Expiration - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(21));
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_IntermediateNotSent_IsRefusedAsUntrusted()
+    {
+        var (certificate, key) = Identity("p256", sendIntermediate: false);
+        using (certificate)
+        using (key)
+        {
+            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+            Assert.Contains("does not trust this certificate's issuer", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_CertificateFromAnotherCa_IsRefusedAsUntrusted()
+    {
+        using var otherPki = TestPki.Create("Other");
+        using var ec = TestKeys.Create("p256");
+        using var leaf = otherPki.Issue(TestKeys.PublicKeyOf(ec));
+        using var certificate = CertificateBundle.Load(otherPki.WritePem(_temp.File("other.pem"), leaf));
+        using var key = FileSigningKey.Load(TestKeys.WritePkcs8(ec, _temp.File("other.key")), () => null);
+
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+
+        Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+        Assert.Equal(1, _fake.Calls);
+    }
+
+    [Fact]
+    public async Task CreateSession_ExpiredCertificate_FailsBeforeAnyCall()
+    {
+        var (certificate, key) = Identity("p256", notBefore: DateTimeOffset.UtcNow.AddDays(-10), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        using (certificate)
+        using (key)
+        {
+            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.CertificateInvalid, error.Kind);
+            Assert.Contains("expired", error.Message, StringComparison.Ordinal);
+            Assert.Equal(0, _fake.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_KeyOfAnotherCertificate_FailsBeforeAnyCall()
+    {
+        var (certificate, _) = Identity("p256");
+        var (_, otherKey) = Identity("rsa2048");
+        using (certificate)
+        using (otherKey)
+        {
+            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, otherKey, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.KeyMismatch, error.Kind);
+            Assert.Equal(0, _fake.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_RoleNotInProfile_SaysSo()
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            var error = await Assert.ThrowsAsync<CredentialException>(() =>
+                Client().CreateSessionAsync(Request(role: "arn:aws:iam::123456789012:role/other"), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+            Assert.Contains("listed in the profile", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_UnknownTrustAnchor_SaysCheckTheArns()
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(
+                Request(anchor: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/nope"), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.NotFound, error.Kind);
+            Assert.Contains("check the ARNs and the region", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_RevokedCertificate_IsRefused()
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            _fake.RevokedSerials[certificate.SerialNumberDecimal] = true;
+
+            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+            Assert.Contains("revoked", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_ThrottledThenServerErrorThenOk_RetriesAndSucceeds()
+    {
+        var (certificate, key) = Identity("rsa2048");
+        using (certificate)
+        using (key)
+        {
+            _fake.FailNext(429, "ThrottlingException", "Rate exceeded");
+            _fake.FailNext(503, "ServiceUnavailableException", "try later");
+
+            var credentials = await Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None);
+
+            Assert.Equal(3, _fake.Calls);
+            Assert.Equal(Assert.Single(_fake.Issued).AccessKeyId, credentials.AccessKeyId);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_AlwaysThrottled_GivesUpAfterTheBoundWithAdvice()
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                _fake.FailNext(429, "ThrottlingException", "Rate exceeded");
+            }
+
+            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.Throttled, error.Kind);
+            Assert.Contains("openrolesanywhere serve", error.Message, StringComparison.Ordinal);
+            Assert.Equal(FastRetry.MaxAttempts, _fake.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_ValidationError_IsNotRetried()
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            _fake.FailNext(400, "ValidationException", "bad");
+
+            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+            Assert.Equal(1, _fake.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_ServiceTooSlow_TimesOutEachAttemptAndSaysSo()
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                _fake.Intercept(async context =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return true;
+                });
+            }
+
+            var policy = new RetryPolicy(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(300));
+            var error = await Assert.ThrowsAsync<CredentialException>(() => Client(policy).CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.Network, error.Kind);
+            Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+            Assert.Equal(2, _fake.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_NothingListening_IsANetworkErrorNamingTheEndpoint()
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            var closedPort = new UriBuilder(_fake.Endpoint) { Port = FreePort() }.Uri.ToString();
+
+            var error = await Assert.ThrowsAsync<CredentialException>(() =>
+                Client().CreateSessionAsync(Request() with { Endpoint = closedPort }, certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.Network, error.Kind);
+            Assert.Contains("Cannot reach Roles Anywhere", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(899)]
+    [InlineData(43201)]
+    public async Task CreateSession_DurationOutOfRange_FailsBeforeAnyCall(int seconds)
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            var error = await Assert.ThrowsAsync<CredentialException>(() =>
+                Client().CreateSessionAsync(Request(TimeSpan.FromSeconds(seconds)), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+            Assert.Equal(0, _fake.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task CreateSession_ClockFarAhead_IsRefusedBySkewCheck()
+    {
+        var (certificate, key) = Identity("p256");
+        using (certificate)
+        using (key)
+        {
+            var client = new RolesAnywhereClient(_http, new ShiftedTime(TimeSpan.FromMinutes(10)), FastRetry, environment: _ => null);
+
+            var error = await Assert.ThrowsAsync<CredentialException>(() => client.CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+
+            Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+            Assert.Contains("clock", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+
+namespace OpenRolesAnywhere.TestCommon;
+
+/// <summary>Throwaway private keys written as PEM into a test's temp folder, for the key-file source.</summary>
+public static class TestKeys
+{
+    public static AsymmetricAlgorithm Create(string kind) => kind switch
+    {
+        "rsa2048" => RSA.Create(2048),
+        "rsa3072" => RSA.Create(3072),
+        "p256" => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+        "p384" => ECDsa.Create(ECCurve.NamedCurves.nistP384),
+        "p521" => ECDsa.Create(ECCurve.NamedCurves.nistP521),
+        "rsa1024" => RSA.Create(1024),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown test key kind"),
+    };
+
+    public static string WritePkcs8(AsymmetricAlgorithm key, string path, string? password = null)
+    {
+        var pem = password is null
+            ? key.ExportPkcs8PrivateKeyPem()
+            : key.ExportEncryptedPkcs8PrivateKeyPem(password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000));
+        File.WriteAllText(path, pem);
+        return path;
+    }
+
+    public static System.Security.Cryptography.X509Certificates.PublicKey PublicKeyOf(AsymmetricAlgorithm key) => key switch
+    {
+        RSA rsa => new(rsa),
+        ECDsa ec => new(ec),
+        _ => throw new ArgumentException("RSA or ECDsa only", nameof(key)),
+    };
+}
