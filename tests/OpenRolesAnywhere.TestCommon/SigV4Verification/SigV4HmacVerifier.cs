@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
 
 namespace OpenRolesAnywhere.TestCommon.SigV4Verification;
 
@@ -91,7 +92,7 @@ public sealed class SigV4HmacVerifier
         }
 
         var signedHeaders = signedHeaderList.Split(';');
-        if (!signedHeaders.SequenceEqual(signedHeaders.Order(StringComparer.Ordinal)) || signedHeaders.Any(h => h != h.ToLowerInvariant()))
+        if (!signedHeaders.SequenceEqual(signedHeaders.Order(StringComparer.Ordinal)) || signedHeaders.Any(h => h.Any(char.IsAsciiLetterUpper)))
         {
             return new("InvalidSignatureException", "SignedHeaders must be lowercase and sorted.");
         }
@@ -110,30 +111,25 @@ public sealed class SigV4HmacVerifier
             return new("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
 
-        var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
         var declared = request.Headers["X-Amz-Content-SHA256"].ToString();
-        if (declared.Length > 0 && declared != payloadHash)
+        if (declared.Length > 0 && declared != Convert.ToHexStringLower(SHA256.HashData(body)))
         {
             return new("InvalidSignatureException", "X-Amz-Content-SHA256 does not match the body.");
         }
 
-        var canonical = new StringBuilder()
-            .Append(request.Method).Append('\n')
-            .Append(CanonicalUri(request)).Append('\n')
-            .Append(CanonicalQueryString(request)).Append('\n');
         foreach (var name in signedHeaders)
         {
-            var values = name == "host" ? [request.Headers.Host.ToString()] : request.Headers[name].ToArray();
-            if (values.Length == 0)
+            if (name != "host" && !request.Headers.ContainsKey(name))
             {
                 return new("InvalidSignatureException", $"Signed header '{name}' is not in the request.");
             }
-
-            canonical.Append(name).Append(':').Append(string.Join(',', values.Select(Collapse))).Append('\n');
         }
 
-        canonical.Append('\n').Append(signedHeaderList).Append('\n').Append(payloadHash);
-        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope[1]}/{scope[2]}/{scope[3]}/aws4_request\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
+        var rawTarget = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.ToString();
+        var canonical = IndependentSigV4.CanonicalRequest(
+            request.Method, rawTarget.Split('?', 2)[0], request.QueryString.Value ?? "", signedHeaders,
+            name => name == "host" ? [request.Headers.Host.ToString()] : request.Headers[name].Select(v => v ?? "").ToArray(), body);
+        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope[1]}/{scope[2]}/{scope[3]}/aws4_request\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
         var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + _secret), scope[1]);
         key = Hmac(key, scope[2]);
         key = Hmac(key, scope[3]);
@@ -145,47 +141,4 @@ public sealed class SigV4HmacVerifier
     }
 
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
-
-    /// <summary>The raw path as sent, each segment encoded once more (what AWS does for every service but S3).</summary>
-    private static string CanonicalUri(HttpRequest request)
-    {
-        var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.ToString();
-        var path = raw.Split('?', 2)[0];
-        return path.Length == 0 ? "/" : string.Join('/', path.Split('/').Select(segment => Encode(segment)));
-    }
-
-    private static string CanonicalQueryString(HttpRequest request)
-    {
-        var raw = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
-        if (raw.Length == 0)
-        {
-            return "";
-        }
-
-        return string.Join('&', raw.Split('&')
-            .Select(p => p.Split('=', 2))
-            .Select(p => (Key: Encode(Uri.UnescapeDataString(p[0])), Value: Encode(Uri.UnescapeDataString(p.Length > 1 ? p[1] : ""))))
-            .OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)
-            .Select(p => $"{p.Key}={p.Value}"));
-    }
-
-    private static string Encode(string value)
-    {
-        var builder = new StringBuilder();
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            if (b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~')
-            {
-                builder.Append((char)b);
-            }
-            else
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"%{b:X2}");
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static string Collapse(string? value) => string.Join(' ', (value ?? "").Trim().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
 }
