@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using OpenRolesAnywhere.CertificateAuthority.Aws;
@@ -72,9 +73,7 @@ public sealed partial class CertificateAuthorityAdmin
         }
         else
         {
-            var now = _time.GetUtcNow();
-            using var ledger = IssuanceLedger.CreateNew(_store.LedgerPath, _ledgerLockTimeout);
-            ca = ledger.Issue(serial, LedgerEntry.KindCa, now, () => CertificateFactory.CreateCa(key, subject, serial, now - ClockSkewAllowance, now + request.Validity));
+            ca = IssueCaCertificate(key, subject, serial, request.Validity);
             _store.SaveCaCertificate(ca);
             state = state with { KmsKeyArn = key.KeyArn };
             _store.Save(state);
@@ -98,6 +97,28 @@ public sealed partial class CertificateAuthorityAdmin
 
             _store.Save(state with { TrustAnchorArn = anchor.Arn, TrustAnchorName = request.Name });
             return new CreateCaResult(pem, key.KeyArn, anchor.Arn, SerialNumbers.ToDecimal(SerialNumbers.Of(ca)), reused);
+        }
+    }
+
+    /// <summary>A new ledger that starts with the CA's own certificate; a failure leaves no ledger behind, so create-ca can be run again.</summary>
+    private X509Certificate2 IssueCaCertificate(KmsSignatureGenerator key, X500DistinguishedName subject, BigInteger serial, TimeSpan validity)
+    {
+        var now = _time.GetUtcNow();
+        var ledger = IssuanceLedger.CreateNew(_store.LedgerPath, _ledgerLockTimeout);
+        var issued = false;
+        try
+        {
+            var ca = ledger.Issue(serial, LedgerEntry.KindCa, now, () => CertificateFactory.CreateCa(key, subject, serial, now - ClockSkewAllowance, now + validity));
+            issued = true;
+            return ca;
+        }
+        finally
+        {
+            ledger.Dispose();
+            if (!issued)
+            {
+                File.Delete(_store.LedgerPath);
+            }
         }
     }
 

@@ -1,0 +1,190 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Amazon.Runtime;
+using OpenRolesAnywhere.CertificateAuthority.Aws;
+using OpenRolesAnywhere.CertificateAuthority.Kms;
+using OpenRolesAnywhere.CertificateAuthority.Tests.Support;
+using OpenRolesAnywhere.Core;
+
+namespace OpenRolesAnywhere.CertificateAuthority.Tests.Kms;
+
+/// <summary>The KMS-backed signer, driven through the real AWSSDK.KeyManagementService client against the verifying fake.</summary>
+public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
+{
+    private AdminHarness _harness = null!;
+
+    public async Task InitializeAsync() => _harness = await AdminHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Theory]
+    [InlineData("id")]
+    [InlineData("arn")]
+    [InlineData("alias")]
+    [InlineData("alias-arn")]
+    public async Task OpenAsync_AnyFormOfKeyId_FindsTheKeyArn(string form)
+    {
+        var key = _harness.Kms.AddKey(alias: "ca-key");
+        var keyId = form switch
+        {
+            "id" => key.Id,
+            "arn" => key.Arn,
+            "alias" => "alias/ca-key",
+            _ => _harness.Kms.AliasArn("ca-key"),
+        };
+
+        var generator = await OpenAsync(keyId);
+
+        Assert.Equal(key.Arn, generator.KeyArn);
+        Assert.Equal(key.SubjectPublicKeyInfo, generator.KeyPublicKey.ExportSubjectPublicKeyInfo());
+        Assert.Contains(_harness.Kms.Calls, c => c.Operation == "DescribeKey" && c.KeyId == keyId && c.Accepted);
+    }
+
+    [Theory]
+    [InlineData("ECC_NIST_P256", "1.2.840.10045.4.3.2")]
+    [InlineData("ECC_NIST_P384", "1.2.840.10045.4.3.3")]
+    [InlineData("RSA_2048", "1.2.840.113549.1.1.11")]
+    public async Task SignData_EachKeySpec_SignatureVerifiesWithThePublicKey(string keySpec, string signatureOid)
+    {
+        var key = _harness.Kms.AddKey(keySpec);
+        var generator = await OpenAsync(key.Arn);
+        var data = RandomNumberGenerator.GetBytes(200);
+
+        var signature = generator.SignData(data, generator.HashAlgorithm);
+
+        var request = new CertificateRequest(new X500DistinguishedName("CN=probe"), generator.KeyPublicKey, generator.HashAlgorithm);
+        using var certificate = request.Create(new X500DistinguishedName("CN=probe"), generator, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1), [1]);
+        Assert.Equal(signatureOid, certificate.SignatureAlgorithm.Value);
+        Assert.True(keySpec.StartsWith("RSA", StringComparison.Ordinal)
+            ? generator.KeyPublicKey.GetRSAPublicKey()!.VerifyData(data, signature, generator.HashAlgorithm, RSASignaturePadding.Pkcs1)
+            : generator.KeyPublicKey.GetECDsaPublicKey()!.VerifyData(data, signature, generator.HashAlgorithm, DSASignatureFormat.Rfc3279DerSequence));
+    }
+
+    [Theory]
+    [InlineData("RSA_2048", "ENCRYPT_DECRYPT")]
+    [InlineData("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT")]
+    public async Task OpenAsync_KeyNotForSigning_RefusedNamingSignVerify(string keySpec, string usage)
+    {
+        var key = _harness.Kms.AddKey(keySpec, usage);
+
+        var error = await Assert.ThrowsAsync<CredentialException>(() => OpenAsync(key.Id));
+
+        Assert.Equal(CredentialErrorKind.KeyUnsupported, error.Kind);
+        Assert.Contains("SIGN_VERIFY", error.Message, StringComparison.Ordinal);
+        Assert.Contains("key.yml", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_UnsupportedCurve_Refused()
+    {
+        var key = _harness.Kms.AddKey("ECC_NIST_P521");
+
+        var error = await Assert.ThrowsAsync<CredentialException>(() => OpenAsync(key.Id));
+
+        Assert.Equal(CredentialErrorKind.KeyUnsupported, error.Kind);
+        Assert.Contains("ECC_NIST_P521", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Disabled")]
+    [InlineData("PendingDeletion")]
+    public async Task OpenAsync_KeyNotEnabled_RefusedWithHowToEnable(string state)
+    {
+        var key = _harness.Kms.AddKey();
+        key.KeyState = state;
+
+        var error = await Assert.ThrowsAsync<CredentialException>(() => OpenAsync(key.Id));
+
+        Assert.Equal(CredentialErrorKind.KeyLocked, error.Kind);
+        Assert.Contains(state, error.Message, StringComparison.Ordinal);
+        Assert.Contains("aws kms enable-key", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_harness.Kms.Calls, c => c.Operation is "GetPublicKey" or "Sign");
+    }
+
+    [Fact]
+    public async Task OpenAsync_KeyPolicyDeniesDescribeKey_AccessDeniedNamingThePermissions()
+    {
+        var key = _harness.Kms.AddKey();
+        key.DeniedOperations.Add("DescribeKey");
+
+        var error = await Assert.ThrowsAsync<CredentialException>(() => OpenAsync(key.Id));
+
+        Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+        Assert.Contains("kms:DescribeKey", error.Message, StringComparison.Ordinal);
+        Assert.Contains("key policy", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignData_KeyPolicyDeniesSign_AccessDenied()
+    {
+        var key = _harness.Kms.AddKey();
+        key.DeniedOperations.Add("Sign");
+        var generator = await OpenAsync(key.Id);
+
+        var error = Assert.Throws<CredentialException>(() => generator.SignData([1, 2, 3], generator.HashAlgorithm));
+
+        Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+        Assert.Contains("kms:Sign", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("alias/missing")]
+    [InlineData("1234abcd-12ab-34cd-56ef-1234567890ab")]
+    public async Task OpenAsync_UnknownKey_NotFoundNamingTheKey(string keyId)
+    {
+        var error = await Assert.ThrowsAsync<CredentialException>(() => OpenAsync(keyId));
+
+        Assert.Equal(CredentialErrorKind.NotFound, error.Kind);
+        Assert.Contains(keyId, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_WrongSecret_TheFakeRefusesTheSignature()
+    {
+        var key = _harness.Kms.AddKey();
+        var settings = _harness.Settings(new BasicAWSCredentials(AdminHarness.AccessKeyId, "not-the-secret"));
+        using var kms = AwsResolution.CreateKmsClient(settings, AdminHarness.Region, settings.Credentials!);
+
+        var error = await Assert.ThrowsAsync<CredentialException>(() => KmsSignatureGenerator.OpenAsync(kms, key.Id, CancellationToken.None));
+
+        Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+        Assert.Contains("credentials", error.Message, StringComparison.Ordinal);
+        Assert.Contains(_harness.Kms.Calls, c => c.ErrorCode == "InvalidSignatureException");
+    }
+
+    [Theory]
+    [InlineData("AWS_ENDPOINT_URL_KMS")]
+    [InlineData("AWS_ENDPOINT_URL")]
+    public async Task CreateKmsClient_EndpointFromEnvironment_ReachesIt(string variable)
+    {
+        var key = _harness.Kms.AddKey();
+        var settings = _harness.Settings() with
+        {
+            KmsEndpoint = null,
+            Environment = name => name == variable ? _harness.Kms.Endpoint.ToString() : null,
+        };
+        using var kms = AwsResolution.CreateKmsClient(settings, AdminHarness.Region, settings.Credentials!);
+
+        var generator = await KmsSignatureGenerator.OpenAsync(kms, key.Id, CancellationToken.None);
+
+        Assert.Equal(key.Arn, generator.KeyArn);
+    }
+
+    [Fact]
+    public void KmsEndpoint_NotAUrl_ClearError()
+    {
+        var settings = new AwsSettings { KmsEndpoint = "kms.example" };
+
+        var error = Assert.Throws<CredentialException>(() => AwsResolution.KmsEndpoint(settings));
+
+        Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+        Assert.Contains("kms.example", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<KmsSignatureGenerator> OpenAsync(string keyId)
+    {
+        var settings = _harness.Settings();
+        var kms = AwsResolution.CreateKmsClient(settings, AdminHarness.Region, settings.Credentials!);
+        return await KmsSignatureGenerator.OpenAsync(kms, keyId, CancellationToken.None);
+    }
+}
