@@ -49,6 +49,10 @@ public static class SerialNumbers
 
     public static string ToHex(BigInteger serial) => Convert.ToHexStringLower(serial.ToByteArray(isUnsigned: true, isBigEndian: true));
 
-    /// <summary>Big-endian unsigned bytes, as CertificateRequest and the CRL builder take them.</summary>
-    public static byte[] ToBytes(BigInteger serial) => serial.ToByteArray(isUnsigned: true, isBigEndian: true);
+    /// <summary>
+    /// The DER INTEGER content: big-endian two's complement, with a leading zero when the top bit is set.
+    /// CertificateRequest would add that zero itself; CertificateRevocationListBuilder would not, and would
+    /// list a negative serial that revokes nothing.
+    /// </summary>
+    public static byte[] ToBytes(BigInteger serial) => serial.ToByteArray(isUnsigned: false, isBigEndian: true);
 }
