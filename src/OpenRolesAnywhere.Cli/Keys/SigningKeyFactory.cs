@@ -2,6 +2,7 @@ using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Core.Signing;
+using OpenRolesAnywhere.Signers.SshAgent;
 
 namespace OpenRolesAnywhere.Cli.Keys;
 
@@ -35,7 +36,7 @@ internal sealed class SigningKeyFactory : ISigningKeyFactory
             return FileSigningKey.Load(privateKey, () => Secret(options, $"Password for {privateKey}: "));
         }
 
-        throw new CredentialException(CredentialErrorKind.SignerUnavailable, "SSH agent keys are not supported by this build.");
+        return SshAgentKeys.Open(options.SshFingerprint, certificate, _environment.Variable);
     }
 
     /// <summary>A password or PIN: from the named environment variable, else asked on the terminal without echo.</summary>

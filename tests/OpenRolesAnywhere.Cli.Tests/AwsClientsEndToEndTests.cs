@@ -1,0 +1,122 @@
+using OpenRolesAnywhere.TestCommon;
+using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
+using OpenRolesAnywhere.TestCommon.FakeSts;
+using OpenRolesAnywhere.TestCommon.SshAgent;
+
+namespace OpenRolesAnywhere.Cli.Tests;
+
+/// <summary>
+/// The real AWS clients as judges: botocore and the AWS CLI run <c>credential_process</c> from a
+/// config file, spawning our built CLI, and the AWS CLI then signs an STS call with what it got.
+/// </summary>
+public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IAsyncLifetime
+{
+    private readonly SshAgentFixture _agent;
+    private CliHarness _cli = null!;
+    private FakeStsServer _sts = null!;
+
+    public AwsClientsEndToEndTests(SshAgentFixture agent)
+    {
+        _agent = agent;
+    }
+
+    public async Task InitializeAsync()
+    {
+        _cli = await CliHarness.StartAsync();
+        _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sts.DisposeAsync();
+        await _cli.DisposeAsync();
+    }
+
+    /// <summary>A config with one profile whose credential_process runs our CLI with <paramref name="arguments"/>.</summary>
+    private Dictionary<string, string?> AwsConfig(IEnumerable<string> arguments)
+    {
+        var command = string.Join(' ', new[] { "dotnet", ProcessRunner.CliAssembly(), "credential-process" }.Concat(arguments).Select(Quote));
+        var config = _cli.Temp.File("aws-config");
+        File.WriteAllText(config, $"[profile ora]\nregion = us-east-1\ncredential_process = {command}\n");
+        return new Dictionary<string, string?>
+        {
+            ["AWS_CONFIG_FILE"] = config,
+            ["AWS_SHARED_CREDENTIALS_FILE"] = _cli.Temp.File("no-credentials"),
+            ["AWS_PROFILE"] = "ora",
+            ["AWS_ACCESS_KEY_ID"] = null,
+            ["AWS_SECRET_ACCESS_KEY"] = null,
+            ["AWS_SESSION_TOKEN"] = null,
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+            ["HOME"] = _cli.Temp.Path,
+        };
+    }
+
+    private static string Quote(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"\"{value}\"" : value;
+
+    private string[] FileKeyArguments()
+    {
+        var (certificate, key) = _cli.FileIdentity("rsa2048");
+        return ["--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()];
+    }
+
+    [Fact]
+    public async Task Botocore_CredentialProcessProfile_GetsTheIssuedCredentials()
+    {
+        var environment = AwsConfig(FileKeyArguments());
+
+        var result = await ProcessRunner.RunAsync("python3",
+            ["-c", "import botocore.session; c = botocore.session.Session().get_credentials().get_frozen_credentials(); print(c.access_key); print(c.secret_key); print(c.token)"],
+            environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.Equal([issued.AccessKeyId, issued.SecretAccessKey, issued.SessionToken], result.Output.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task AwsCli_CredentialProcessProfile_SignsAnStsCallThatVerifies()
+    {
+        var environment = AwsConfig(FileKeyArguments());
+
+        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString(), "--output", "json"],
+            environment, TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"\"Account\": \"{FakeRolesAnywhereServer.Account}\"", result.Output, StringComparison.Ordinal);
+        Assert.Equal(Assert.Single(_cli.Fake.Issued).AccessKeyId, Assert.Single(_sts.AcceptedAccessKeys));
+    }
+
+    [Fact]
+    public async Task AwsCli_SshAgentKeyAndNamedCertificate_TheOriginalReadmeFlowWorks()
+    {
+        var config = _cli.Temp.File("xdg");
+        Directory.CreateDirectory(Path.Combine(config, "openrolesanywhere"));
+        File.Copy(_cli.CertificateFor(_agent.EcdsaP256.PublicKey!, [FakeRolesAnywhereServer.TrustAnchorArn, FakeRolesAnywhereServer.ProfileArn]),
+            Path.Combine(config, "openrolesanywhere", "mycert.pem"));
+        var environment = AwsConfig(["--name", "mycert", "--role-arn", FakeRolesAnywhereServer.RoleArn, "--endpoint", _cli.Fake.Endpoint.ToString()]);
+        environment["XDG_CONFIG_HOME"] = config;
+        environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
+
+        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString(), "--output", "json"],
+            environment, TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.Equal("AWS4-X509-ECDSA-SHA256", issued.Algorithm);
+        Assert.Equal(issued.AccessKeyId, Assert.Single(_sts.AcceptedAccessKeys));
+    }
+
+    [Fact]
+    public async Task AwsCli_CredentialProcessFails_ShowsOurMessageAndNoCredentials()
+    {
+        var (certificate, key) = _cli.FileIdentity(notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        var environment = AwsConfig(["--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()]);
+
+        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString()],
+            environment, TimeSpan.FromSeconds(90));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("expired", result.Error, StringComparison.Ordinal);
+        Assert.Empty(_sts.AcceptedAccessKeys);
+    }
+}

@@ -1,0 +1,71 @@
+using OpenRolesAnywhere.TestCommon;
+using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
+
+namespace OpenRolesAnywhere.Cli.Tests;
+
+/// <summary>A PKI, the verifying fake Roles Anywhere, a temp folder, and the CLI run in-process against them.</summary>
+public sealed class CliHarness : IAsyncDisposable
+{
+    private CliHarness(FakeRolesAnywhereServer fake, TestPki pki)
+    {
+        Fake = fake;
+        Pki = pki;
+        Environment["HOME"] = Temp.Path;
+    }
+
+    public TestPki Pki { get; }
+
+    public TempDirectory Temp { get; } = new();
+
+    public FakeRolesAnywhereServer Fake { get; }
+
+    /// <summary>Environment variables the in-process CLI sees (nothing from the real process).</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
+
+    public static async Task<CliHarness> StartAsync()
+    {
+        var pki = TestPki.Create();
+        return new CliHarness(await FakeRolesAnywhereServer.StartAsync(pki.Root), pki);
+    }
+
+    /// <summary>Writes a key file and a certificate (with the intermediate) for it; returns both paths.</summary>
+    public (string Certificate, string Key) FileIdentity(string kind = "p256", IEnumerable<string>? uris = null, DateTimeOffset? notAfter = null)
+    {
+        using var key = TestKeys.Create(kind);
+        using var leaf = Pki.Issue(TestKeys.PublicKeyOf(key), uris: uris, notAfter: notAfter,
+            notBefore: notAfter is { } end ? end.AddDays(-5) : null);
+        var name = Guid.NewGuid().ToString("N")[..8];
+        return (Pki.WritePem(Temp.File(name + ".pem"), leaf), TestKeys.WritePkcs8(key, Temp.File(name + ".key")));
+    }
+
+    /// <summary>A certificate (with the intermediate) for a public key held elsewhere, such as an agent key.</summary>
+    public string CertificateFor(System.Security.Cryptography.X509Certificates.PublicKey publicKey, IEnumerable<string>? uris = null)
+    {
+        using var leaf = Pki.Issue(publicKey, uris: uris);
+        return Pki.WritePem(Temp.File(Guid.NewGuid().ToString("N")[..8] + ".pem"), leaf);
+    }
+
+    public string[] ArnFlags() =>
+    [
+        "--trust-anchor-arn", FakeRolesAnywhereServer.TrustAnchorArn,
+        "--profile-arn", FakeRolesAnywhereServer.ProfileArn,
+        "--role-arn", FakeRolesAnywhereServer.RoleArn,
+        "--endpoint", Fake.Endpoint.ToString(),
+    ];
+
+    public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), TimeProvider.System);
+        var exitCode = await CliApplication.RunAsync(args, output, error, environment);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Fake.DisposeAsync();
+        Pki.Dispose();
+        Temp.Dispose();
+    }
+}
