@@ -12,6 +12,7 @@ internal static class CliApplication
         {
             new CredentialProcessCommand(environment),
             new RequestCertificateCommand(environment),
+            new Commands.Admin.AdminCommand(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
