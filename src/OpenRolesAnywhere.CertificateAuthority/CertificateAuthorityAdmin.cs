@@ -24,6 +24,12 @@ public sealed partial class CertificateAuthorityAdmin
     /// <summary>Certificates start a little in the past so a verifier whose clock lags still accepts them.</summary>
     private static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How far past the CA's end a certificate may be asked to run and be cut to the CA's end instead of
+    /// refused: the original README makes the CA and then a certificate of the same length.
+    /// </summary>
+    private static readonly TimeSpan ValidityCapTolerance = TimeSpan.FromDays(1);
+
     private static readonly Dictionary<string, string> Tags = new() { ["openrolesanywhere"] = "true" };
     private readonly CaStateStore _store;
     private readonly AwsSettings _aws;
@@ -176,11 +182,18 @@ public sealed partial class CertificateAuthorityAdmin
         var now = _time.GetUtcNow();
         var notAfter = now + request.Validity;
         var caNotAfter = new DateTimeOffset(ca.NotAfter.ToUniversalTime());
+        var warnings = signingRequest.Warning is { } warning ? new List<string> { warning } : [];
         if (notAfter > caNotAfter)
         {
-            var longest = caNotAfter - now;
-            throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"--validity-duration would end the certificate at {notAfter:u}, after the CA certificate expires at {caNotAfter:u}; give at most {Math.Max(0, Math.Floor(longest.TotalHours)).ToString(CultureInfo.InvariantCulture)}h.");
+            if (notAfter - caNotAfter > ValidityCapTolerance || caNotAfter <= now)
+            {
+                var longest = caNotAfter - now;
+                throw new CredentialException(CredentialErrorKind.InvalidInput,
+                    $"--validity-duration would end the certificate at {notAfter:u}, after the CA certificate expires at {caNotAfter:u}; give at most {Math.Max(0, Math.Floor(longest.TotalHours)).ToString(CultureInfo.InvariantCulture)}h.");
+            }
+
+            warnings.Add($"The certificate ends with the CA certificate at {caNotAfter:u}, {(notAfter - caNotAfter).TotalMinutes:0} minutes earlier than --validity-duration asked.");
+            notAfter = caNotAfter;
         }
 
         var caNotBefore = new DateTimeOffset(ca.NotBefore.ToUniversalTime());
@@ -195,7 +208,7 @@ public sealed partial class CertificateAuthorityAdmin
         using var certificate = ledger.Issue(serial, LedgerEntry.KindEndEntity, now, () => CertificateFactory.CreateEndEntity(
             key, ca, signingRequest.PublicKey, subject, serial, notBefore, notAfter, [profile.Arn, trustAnchorArn]));
         var entry = ledger.List().Single(e => e.SerialNumber == SerialNumbers.ToDecimal(serial));
-        return new IssuedCertificate(certificate.ExportCertificatePem() + "\n", entry, signingRequest.Warning is { } warning ? [warning] : []);
+        return new IssuedCertificate(certificate.ExportCertificatePem() + "\n", entry, warnings);
     }
 
     public IReadOnlyList<LedgerEntry> ListCertificates()

@@ -216,6 +216,21 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AcceptRequest_ValidityJustPastTheCa_CutToTheCaWithAWarning()
+    {
+        await _harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(100));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var issued = await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key), validity: TimeSpan.FromHours(110)), CancellationToken.None);
+
+        using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
+        using var root = _harness.LoadCa();
+        Assert.Equal(root.NotAfter, leaf.NotAfter);
+        Assert.Contains("ends with the CA certificate", Assert.Single(issued.Warnings), StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(root.NotAfter.ToUniversalTime()), issued.Entry.NotAfter);
+    }
+
+    [Fact]
     public async Task AcceptRequest_ValidityInsideTheCa_EndsWhenAsked()
     {
         await _harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(100));

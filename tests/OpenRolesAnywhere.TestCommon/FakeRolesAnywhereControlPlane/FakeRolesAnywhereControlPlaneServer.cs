@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -70,16 +71,19 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
     /// <summary>The next call of <paramref name="operation"/> (after its signature is checked) gets this error.</summary>
     public void FailNext(string operation, int status, string errorType, string message) => _failures.Enqueue((operation, status, errorType, message));
 
-    /// <summary>Serials (hex, lowercase, no leading zeros) the latest CRL of <paramref name="trustAnchorArn"/> revokes.</summary>
-    public IReadOnlySet<string> RevokedSerials(string trustAnchorArn)
+    /// <summary>
+    /// The id the next trust anchor (or profile) gets instead of a random one, so its ARN can be the one
+    /// another double (the CreateSession fake) expects.
+    /// </summary>
+    public string? NextTrustAnchorId { get; set; }
+
+    public string? NextProfileId { get; set; }
+
+    /// <summary>Serials the latest enabled CRL of <paramref name="trustAnchorArn"/> revokes.</summary>
+    public IReadOnlySet<BigInteger> RevokedSerials(string trustAnchorArn)
     {
         var crl = _crls.Values.LastOrDefault(c => c.TrustAnchorArn == trustAnchorArn && c.Enabled);
-        if (crl is null)
-        {
-            return new HashSet<string>();
-        }
-
-        return new HashSet<string>(CrlSerials(crl.Data));
+        return crl is null ? new HashSet<BigInteger>() : new HashSet<BigInteger>(CrlSerials(crl.Data));
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -176,7 +180,8 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
             // Parsing is the check; the anchor keeps the PEM as sent.
         }
 
-        var id = Guid.NewGuid().ToString();
+        var id = NextTrustAnchorId ?? Guid.NewGuid().ToString();
+        NextTrustAnchorId = null;
         var anchor = new FakeTrustAnchor(id, $"arn:aws:rolesanywhere:{Region}:{Account}:trust-anchor/{id}", body.GetProperty("name").GetString()!,
             !body.TryGetProperty("enabled", out var enabled) || enabled.GetBoolean(), sourceType, data, Tags(body));
         Add(_trustAnchors, id, anchor);
@@ -185,7 +190,8 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
 
     private JsonObject CreateProfile(JsonElement body)
     {
-        var id = Guid.NewGuid().ToString();
+        var id = NextProfileId ?? Guid.NewGuid().ToString();
+        NextProfileId = null;
         var profile = new FakeProfile(id, $"arn:aws:rolesanywhere:{Region}:{Account}:profile/{id}", body.GetProperty("name").GetString()!,
             body.TryGetProperty("enabled", out var enabled) && enabled.GetBoolean(),
             body.GetProperty("roleArns").EnumerateArray().Select(r => r.GetString()!).ToList(),
@@ -278,7 +284,7 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
         }
     }
 
-    private static IEnumerable<string> CrlSerials(byte[] der)
+    private static IEnumerable<BigInteger> CrlSerials(byte[] der)
     {
         var tbs = new System.Formats.Asn1.AsnReader(der, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence().ReadSequence();
         if (tbs.PeekTag() == System.Formats.Asn1.Asn1Tag.Integer)
@@ -303,7 +309,7 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
         while (revoked.HasData)
         {
             var entry = revoked.ReadSequence();
-            yield return Convert.ToHexStringLower(entry.ReadIntegerBytes().Span).TrimStart('0');
+            yield return entry.ReadInteger();
         }
     }
 

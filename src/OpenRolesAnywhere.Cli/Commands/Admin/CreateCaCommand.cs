@@ -12,7 +12,7 @@ internal sealed class CreateCaCommand : Command
     {
         var name = new Option<string>("--name") { Description = "Trust anchor name in Roles Anywhere.", Required = true };
         var keyId = new Option<string>("--kms-key-id") { Description = "The KMS key: key id, key ARN, alias/NAME or alias ARN (see key.yml).", Required = true };
-        var validity = new Option<string>("--validity-duration") { Description = "How long the CA certificate is valid (8760h is a year).", DefaultValueFactory = _ => "87600h" };
+        var validity = new Option<string>("--validity-duration") { Description = "How long the CA certificate is valid (8760h is a year).", Required = true };
         var serial = new Option<string?>("--serial-number") { Description = "CA certificate serial number, decimal (default: random 128-bit)." };
         var subject = new SubjectOptionSet();
         var aws = new AdminAwsOptionSet();
