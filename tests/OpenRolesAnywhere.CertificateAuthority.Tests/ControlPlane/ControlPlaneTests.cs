@@ -12,27 +12,21 @@ using OpenRolesAnywhere.TestCommon.FakeRolesAnywhereControlPlane;
 
 namespace OpenRolesAnywhere.CertificateAuthority.Tests.ControlPlane;
 
-public sealed class ControlPlaneTests : IAsyncLifetime
+public sealed class ControlPlaneTests : AdminHarnessTest
 {
-    private AdminHarness _harness = null!;
-
-    public async Task InitializeAsync() => _harness = await AdminHarness.StartAsync();
-
-    public async Task DisposeAsync() => await _harness.DisposeAsync();
-
     [Fact]
     public async Task CreateProfile_Valid_ProfileAsRequestedAndRemembered()
     {
-        var profile = await _harness.Admin().CreateProfileAsync(
+        var profile = await Harness.Admin().CreateProfileAsync(
             new CreateProfileRequest("SomeProfile", [AdminHarness.RoleArn, "arn:aws:iam::123456789012:role/Another"], TimeSpan.FromSeconds(3600)), CancellationToken.None);
 
-        var created = Assert.Single(_harness.ControlPlane.Profiles);
+        var created = Assert.Single(Harness.ControlPlane.Profiles);
         Assert.Equal(created.Arn, profile.Arn);
         Assert.Equal(["arn:aws:iam::123456789012:role/workload", "arn:aws:iam::123456789012:role/Another"], created.RoleArns);
         Assert.Equal(3600, created.DurationSeconds);
         Assert.True(created.Enabled);
         Assert.Equal("SomeProfile", created.Tags["Name"]);
-        Assert.Equal(new State.ProfileRecord("SomeProfile", profile.Arn), Assert.Single(_harness.Store.Load().Profiles));
+        Assert.Equal(new State.ProfileRecord("SomeProfile", profile.Arn), Assert.Single(Harness.Store.Load().Profiles));
     }
 
     [Theory]
@@ -44,36 +38,36 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [InlineData("a/b", new[] { AdminHarness.RoleArn }, 3600, "--name")]
     public async Task CreateProfile_BadInput_RefusedBeforeAnyCall(string name, string[] roles, int seconds, string flag)
     {
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().CreateProfileAsync(
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().CreateProfileAsync(
             new CreateProfileRequest(name, roles, TimeSpan.FromSeconds(seconds)), CancellationToken.None));
 
         Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
         Assert.Contains(flag, error.Message, StringComparison.Ordinal);
-        Assert.Empty(_harness.ControlPlane.Calls);
+        Assert.Empty(Harness.ControlPlane.Calls);
     }
 
     [Fact]
     public async Task List_MorePagesThanOne_FollowsNextToken()
     {
-        _harness.ControlPlane.MaxPageSize = 1;
-        await _harness.CreateCaWithProfileAsync();
-        await _harness.Admin().CreateProfileAsync(new CreateProfileRequest("Second", [AdminHarness.RoleArn], TimeSpan.FromHours(1)), CancellationToken.None);
-        await _harness.Admin().CreateProfileAsync(new CreateProfileRequest("Third", [AdminHarness.RoleArn], TimeSpan.FromHours(1)), CancellationToken.None);
+        Harness.ControlPlane.MaxPageSize = 1;
+        await Harness.CreateCaWithProfileAsync();
+        await Harness.Admin().CreateProfileAsync(new CreateProfileRequest("Second", [AdminHarness.RoleArn], TimeSpan.FromHours(1)), CancellationToken.None);
+        await Harness.Admin().CreateProfileAsync(new CreateProfileRequest("Third", [AdminHarness.RoleArn], TimeSpan.FromHours(1)), CancellationToken.None);
 
-        var (anchors, profiles) = await _harness.Admin().ListAsync(CancellationToken.None);
+        var (anchors, profiles) = await Harness.Admin().ListAsync(CancellationToken.None);
 
         Assert.Equal(["TestCA"], anchors.Select(a => a.Name));
         Assert.Equal("CERTIFICATE_BUNDLE", anchors[0].SourceType);
         Assert.Equal(["TestProfile", "Second", "Third"], profiles.Select(p => p.Name));
         Assert.All(profiles, p => Assert.Equal([AdminHarness.RoleArn], p.RoleArns));
-        Assert.Equal(3, _harness.ControlPlane.Calls.Count(c => c.Operation == "ListProfiles"));
-        Assert.Contains(_harness.ControlPlane.Calls, c => c.Operation == "ListProfiles" && c.Query.Contains("nextToken=2", StringComparison.Ordinal));
+        Assert.Equal(3, Harness.ControlPlane.Calls.Count(c => c.Operation == "ListProfiles"));
+        Assert.Contains(Harness.ControlPlane.Calls, c => c.Operation == "ListProfiles" && c.Query.Contains("nextToken=2", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task AnyCall_WrongSecret_RefusedByTheSignatureCheck()
     {
-        var admin = _harness.Admin(_harness.Settings(new BasicAWSCredentials(AdminHarness.AccessKeyId, "wrong-secret")));
+        var admin = Harness.Admin(Harness.Settings(new BasicAWSCredentials(AdminHarness.AccessKeyId, "wrong-secret")));
 
         var error = await Assert.ThrowsAsync<CredentialException>(() => admin.ListAsync(CancellationToken.None));
 
@@ -86,17 +80,17 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     public async Task AnyCall_SessionCredentials_TokenSentAndSigned()
     {
         await using var withToken = await FakeRolesAnywhereControlPlaneServer.StartAsync(AdminHarness.Region, "ASIATEMPORARY0001", "temporary-secret", "the-session-token");
-        var settings = _harness.Settings(new SessionAWSCredentials("ASIATEMPORARY0001", "temporary-secret", "the-session-token")) with
+        var settings = Harness.Settings(new SessionAWSCredentials("ASIATEMPORARY0001", "temporary-secret", "the-session-token")) with
         {
             RolesAnywhereEndpoint = withToken.Endpoint.ToString(),
         };
-        var withoutToken = _harness.Settings(new BasicAWSCredentials("ASIATEMPORARY0001", "temporary-secret")) with
+        var withoutToken = Harness.Settings(new BasicAWSCredentials("ASIATEMPORARY0001", "temporary-secret")) with
         {
             RolesAnywhereEndpoint = withToken.Endpoint.ToString(),
         };
 
-        var (anchors, _) = await _harness.Admin(settings).ListAsync(CancellationToken.None);
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin(withoutToken).ListAsync(CancellationToken.None));
+        var (anchors, _) = await Harness.Admin(settings).ListAsync(CancellationToken.None);
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin(withoutToken).ListAsync(CancellationToken.None));
 
         Assert.Empty(anchors);
         Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
@@ -105,12 +99,12 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task AnyCall_Throttled_RetriedAndThenServed()
     {
-        _harness.ControlPlane.FailNext("ListTrustAnchors", 429, "ThrottlingException", "Rate exceeded");
+        Harness.ControlPlane.FailNext("ListTrustAnchors", 429, "ThrottlingException", "Rate exceeded");
 
-        var (anchors, _) = await _harness.Admin().ListAsync(CancellationToken.None);
+        var (anchors, _) = await Harness.Admin().ListAsync(CancellationToken.None);
 
         Assert.Empty(anchors);
-        Assert.Equal([429, 200], _harness.ControlPlane.Calls.Where(c => c.Operation == "ListTrustAnchors").Select(c => c.Status));
+        Assert.Equal([429, 200], Harness.ControlPlane.Calls.Where(c => c.Operation == "ListTrustAnchors").Select(c => c.Status));
     }
 
     [Theory]
@@ -118,22 +112,22 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [InlineData(403, "AccessDeniedException", CredentialErrorKind.AccessDenied, "rolesanywhere:CreateProfile")]
     public async Task CreateProfile_ServiceRefuses_ErrorSaysWhatAwsSaid(int status, string type, CredentialErrorKind kind, string expected)
     {
-        _harness.ControlPlane.FailNext("CreateProfile", status, type, "the reason AWS gave");
+        Harness.ControlPlane.FailNext("CreateProfile", status, type, "the reason AWS gave");
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().CreateProfileAsync(
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().CreateProfileAsync(
             new CreateProfileRequest("P", [AdminHarness.RoleArn], TimeSpan.FromHours(1)), CancellationToken.None));
 
         Assert.Equal(kind, error.Kind);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Contains("the reason AWS gave", error.Message, StringComparison.Ordinal);
-        Assert.Empty(_harness.Store.Load().Profiles);
+        Assert.Empty(Harness.Store.Load().Profiles);
     }
 
     [Fact]
     public async Task AnyCall_EndpointUnreachable_NetworkErrorNamingTheEndpoint()
     {
-        var settings = _harness.Settings() with { RolesAnywhereEndpoint = "http://127.0.0.1:9" };
-        var client = new RolesAnywhereControlPlaneClient(_harness.Http, new Uri("http://127.0.0.1:9"), AdminHarness.Region, settings.Credentials!, TimeProvider.System,
+        var settings = Harness.Settings() with { RolesAnywhereEndpoint = "http://127.0.0.1:9" };
+        var client = new RolesAnywhereControlPlaneClient(Harness.Http, new Uri("http://127.0.0.1:9"), AdminHarness.Region, settings.Credentials!, TimeProvider.System,
             new Core.RolesAnywhere.RetryPolicy(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(5)));
 
         var error = await Assert.ThrowsAsync<CredentialException>(() => client.ListProfilesAsync(CancellationToken.None));
@@ -161,7 +155,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         Assert.Contains("at 'roleArns.1.member'", message, StringComparison.Ordinal);
         Assert.Contains("greater than or equal to 900", message, StringComparison.Ordinal);
         Assert.Contains("'bogus' is not a member", message, StringComparison.Ordinal);
-        Assert.Empty(_harness.ControlPlane.Profiles);
+        Assert.Empty(Harness.ControlPlane.Profiles);
     }
 
     [Fact]
@@ -204,9 +198,9 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task FakeControlPlane_CrlNotSignedByTheTrustAnchor_Refused()
     {
-        var (_, ca, _) = await _harness.CreateCaWithProfileAsync();
+        var (_, ca, _) = await Harness.CreateCaWithProfileAsync();
         using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var root = _harness.LoadCa();
+        using var root = Harness.LoadCa();
         var foreign = new CertificateRevocationListBuilder().Build(root.SubjectName, X509SignatureGenerator.CreateForECDsa(otherKey), 1,
             DateTimeOffset.UtcNow.AddDays(1), HashAlgorithmName.SHA256, X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
 
@@ -219,13 +213,13 @@ public sealed class ControlPlaneTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("does not verify with the trust anchor's public key", message, StringComparison.Ordinal);
-        Assert.Empty(_harness.ControlPlane.Crls);
+        Assert.Empty(Harness.ControlPlane.Crls);
     }
 
     [Fact]
     public async Task FakeControlPlane_UnsignedRequest_Refused()
     {
-        using var response = await _harness.Http.GetAsync(new Uri(_harness.ControlPlane.Endpoint, "/trustanchors"));
+        using var response = await Harness.Http.GetAsync(new Uri(Harness.ControlPlane.Endpoint, "/trustanchors"));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("MissingAuthenticationTokenException", response.Headers.GetValues("X-Amzn-ErrorType").Single());
@@ -234,7 +228,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     /// <summary>A correctly signed request with whatever body the test wants, past our client's own checks.</summary>
     private async Task<(HttpStatusCode Status, string? Type, string Message)> SendRawAsync(HttpMethod method, string path, JsonObject body)
     {
-        var endpoint = _harness.ControlPlane.Endpoint;
+        var endpoint = Harness.ControlPlane.Endpoint;
         var payload = Encoding.UTF8.GetBytes(body.ToJsonString());
         var signable = new SignableRequest(method.Method, path)
             .AddHeader("Host", $"{endpoint.Host}:{endpoint.Port}")
@@ -247,7 +241,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         message.Headers.TryAddWithoutValidation("Authorization", signature.AuthorizationHeader);
         message.Content = new ByteArrayContent(payload);
         message.Content.Headers.ContentType = new("application/json");
-        using var response = await _harness.Http.SendAsync(message);
+        using var response = await Harness.Http.SendAsync(message);
         var type = response.Headers.TryGetValues("X-Amzn-ErrorType", out var values) ? values.Single() : null;
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync());
         return (response.StatusCode, type, answer?["message"]?.GetValue<string>() ?? "");

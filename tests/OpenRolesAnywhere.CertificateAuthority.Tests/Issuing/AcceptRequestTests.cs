@@ -8,34 +8,28 @@ using OpenRolesAnywhere.Core.Certificates;
 
 namespace OpenRolesAnywhere.CertificateAuthority.Tests.Issuing;
 
-public sealed class AcceptRequestTests : IAsyncLifetime
+public sealed class AcceptRequestTests : AdminHarnessTest
 {
-    private AdminHarness _harness = null!;
-
-    public async Task InitializeAsync() => _harness = await AdminHarness.StartAsync();
-
-    public async Task DisposeAsync() => await _harness.DisposeAsync();
-
     [Theory]
     [InlineData("ECC_NIST_P256", "p256")]
     [InlineData("ECC_NIST_P384", "rsa2048")]
     [InlineData("RSA_2048", "p384")]
     public async Task AcceptRequest_Csr_LeafThatChainsToTheCaForOpensslAndX509Chain(string caKeySpec, string requesterKey)
     {
-        var (_, ca, profileArn) = await _harness.CreateCaWithProfileAsync(caKeySpec);
+        var (_, ca, profileArn) = await Harness.CreateCaWithProfileAsync(caKeySpec);
         using var key = TestCommon.TestKeys.Create(requesterKey);
 
-        var issued = await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None);
+        var issued = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None);
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
-        using var root = _harness.LoadCa();
+        using var root = Harness.LoadCa();
         Assert.Empty(issued.Warnings);
         Assert.Equal(TestCommon.TestKeys.PublicKeyOf(key).ExportSubjectPublicKeyInfo(), leaf.PublicKey.ExportSubjectPublicKeyInfo());
         Assert.Equal("O=myorg, CN=enduser", leaf.Subject);
         Assert.Equal(root.Subject, leaf.Issuer);
         Assert.Equal(X509ChainStatusFlags.NoError, Verification.ChainStatus(leaf, root));
-        var leafPath = Verification.WritePem(_harness.Config, "leaf.pem", issued.CertificatePem);
-        var (exit, output) = Verification.Openssl("verify", "-x509_strict", "-CAfile", _harness.Store.CaCertificatePath, leafPath);
+        var leafPath = Verification.WritePem(Harness.Config, "leaf.pem", issued.CertificatePem);
+        var (exit, output) = Verification.Openssl("verify", "-x509_strict", "-CAfile", Harness.Store.CaCertificatePath, leafPath);
         Assert.True(exit == 0, output);
         using var bundle = new CertificateBundle(X509Certificate2.CreateFromPem(issued.CertificatePem), []);
         Assert.Equal((ca.TrustAnchorArn, profileArn), bundle.ArnsFromSubjectAlternativeName());
@@ -44,13 +38,13 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [Fact]
     public async Task AcceptRequest_Extensions_AsTheIssueAsks()
     {
-        await _harness.CreateCaWithProfileAsync();
+        await Harness.CreateCaWithProfileAsync();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var issued = await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None);
+        var issued = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None);
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
-        using var root = _harness.LoadCa();
+        using var root = Harness.LoadCa();
         var usage = Assert.Single(leaf.Extensions.OfType<X509KeyUsageExtension>());
         Assert.True(usage.Critical);
         Assert.Equal(X509KeyUsageFlags.DigitalSignature, usage.KeyUsages);
@@ -59,7 +53,7 @@ public sealed class AcceptRequestTests : IAsyncLifetime
             Assert.Single(leaf.Extensions.OfType<X509SubjectKeyIdentifierExtension>()).SubjectKeyIdentifier);
         Assert.Equal(root.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes.ToArray(),
             Assert.Single(leaf.Extensions.OfType<X509AuthorityKeyIdentifierExtension>()).KeyIdentifier!.Value.ToArray());
-        var text = Verification.Openssl("x509", "-in", Verification.WritePem(_harness.Config, "leaf.pem", issued.CertificatePem), "-noout", "-text").Output;
+        var text = Verification.Openssl("x509", "-in", Verification.WritePem(Harness.Config, "leaf.pem", issued.CertificatePem), "-noout", "-text").Output;
         Assert.Contains("Digital Signature", text, StringComparison.Ordinal);
         Assert.Contains("CA:FALSE", text, StringComparison.Ordinal);
     }
@@ -67,16 +61,16 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [Fact]
     public async Task AcceptRequest_NoSerialGiven_Random128BitSerialRecordedInTheLedger()
     {
-        await _harness.CreateCaWithProfileAsync();
+        await Harness.CreateCaWithProfileAsync();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var first = await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None);
-        var second = await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None);
+        var first = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None);
+        var second = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None);
 
         using var leaf = X509Certificate2.CreateFromPem(first.CertificatePem);
         Assert.Equal(128, (int)SerialNumbers.Of(leaf).GetBitLength());
         Assert.NotEqual(first.Entry.SerialNumber, second.Entry.SerialNumber);
-        var entry = _harness.Admin().ListCertificates().Single(e => e.SerialNumber == first.Entry.SerialNumber);
+        var entry = Harness.Admin().ListCertificates().Single(e => e.SerialNumber == first.Entry.SerialNumber);
         Assert.Equal((LedgerEntry.KindEndEntity, LedgerEntry.StatusIssued, leaf.Subject, leaf.Issuer), (entry.Kind, entry.Status, entry.Subject, entry.Issuer));
         Assert.Equal(IssuanceLedger.Fingerprint(leaf.PublicKey), entry.PublicKeySha256);
         Assert.Equal(new DateTimeOffset(leaf.NotAfter.ToUniversalTime()), entry.NotAfter);
@@ -85,10 +79,10 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [Fact]
     public async Task AcceptRequest_BarePublicKey_IssuedWithAWarning()
     {
-        var (_, ca, profileArn) = await _harness.CreateCaWithProfileAsync();
+        var (_, ca, profileArn) = await Harness.CreateCaWithProfileAsync();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var issued = await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(key.ExportSubjectPublicKeyInfoPem()), CancellationToken.None);
+        var issued = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(key.ExportSubjectPublicKeyInfoPem()), CancellationToken.None);
 
         Assert.Contains("proves", Assert.Single(issued.Warnings), StringComparison.Ordinal);
         using var bundle = new CertificateBundle(X509Certificate2.CreateFromPem(issued.CertificatePem), []);
@@ -98,22 +92,22 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [Fact]
     public async Task AcceptRequest_CsrSignatureDoesNotVerify_RefusedNothingSignedNothingRecorded()
     {
-        await _harness.CreateCaWithProfileAsync();
+        await Harness.CreateCaWithProfileAsync();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var der = new CertificateRequest("CN=requester", key, HashAlgorithmName.SHA256).CreateSigningRequest();
         // The subject's last byte lies inside the signed part: the signature no longer covers what is sent.
         var subjectOffset = der.AsSpan().IndexOf("requester"u8);
         der[subjectOffset] = (byte)'R';
-        var signCalls = _harness.SignCalls;
+        var signCalls = Harness.SignCalls;
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(
             AdminHarness.Request(PemEncoding.WriteString("CERTIFICATE REQUEST", der)), CancellationToken.None));
 
         Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
         Assert.Contains("does not verify", error.Message, StringComparison.Ordinal);
         Assert.Contains("proof of possession", error.Message, StringComparison.Ordinal);
-        Assert.Equal(signCalls, _harness.SignCalls);
-        Assert.Single(_harness.Admin().ListCertificates());
+        Assert.Equal(signCalls, Harness.SignCalls);
+        Assert.Single(Harness.Admin().ListCertificates());
     }
 
     [Theory]
@@ -123,23 +117,23 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [InlineData("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "expected a CERTIFICATE REQUEST")]
     public async Task AcceptRequest_MalformedPem_ClearErrorNothingRecorded(string pem, string expected)
     {
-        await _harness.CreateCaWithProfileAsync();
+        await Harness.CreateCaWithProfileAsync();
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(AdminHarness.Request(pem), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(AdminHarness.Request(pem), CancellationToken.None));
 
         Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Contains("request.pem", error.Message, StringComparison.Ordinal);
-        Assert.Single(_harness.Admin().ListCertificates());
+        Assert.Single(Harness.Admin().ListCertificates());
     }
 
     [Fact]
     public async Task AcceptRequest_PrivateKeySent_RefusedAndCalledCompromised()
     {
-        await _harness.CreateCaWithProfileAsync();
+        await Harness.CreateCaWithProfileAsync();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(AdminHarness.Request(key.ExportPkcs8PrivateKeyPem()), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(AdminHarness.Request(key.ExportPkcs8PrivateKeyPem()), CancellationToken.None));
 
         Assert.Contains("compromised", error.Message, StringComparison.Ordinal);
     }
@@ -147,10 +141,10 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [Fact]
     public async Task AcceptRequest_KeyRolesAnywhereRefuses_Refused()
     {
-        await _harness.CreateCaWithProfileAsync();
+        await Harness.CreateCaWithProfileAsync();
         using var key = RSA.Create(1024);
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)), CancellationToken.None));
 
         Assert.Equal(CredentialErrorKind.KeyUnsupported, error.Kind);
         Assert.Contains("2048", error.Message, StringComparison.Ordinal);
@@ -159,25 +153,25 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [Fact]
     public async Task AcceptRequest_SerialUsedBefore_RefusedAndOnlyTheFirstRecorded()
     {
-        await _harness.CreateCaWithProfileAsync(serial: "12345");
+        await Harness.CreateCaWithProfileAsync(serial: "12345");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var pem = AdminHarness.CsrPem(key);
-        await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(pem, serial: "67890"), CancellationToken.None);
-        var signCalls = _harness.SignCalls;
+        await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(pem, serial: "67890"), CancellationToken.None);
+        var signCalls = Harness.SignCalls;
 
-        var again = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(AdminHarness.Request(pem, serial: "67890"), CancellationToken.None));
-        var caSerial = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(AdminHarness.Request(pem, serial: "0x3039"), CancellationToken.None));
+        var again = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(AdminHarness.Request(pem, serial: "67890"), CancellationToken.None));
+        var caSerial = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(AdminHarness.Request(pem, serial: "0x3039"), CancellationToken.None));
 
         Assert.Contains("67890 was used before", again.Message, StringComparison.Ordinal);
         Assert.Contains("12345 was used before", caSerial.Message, StringComparison.Ordinal);
-        Assert.Equal(signCalls, _harness.SignCalls);
-        Assert.Equal(["12345", "67890"], _harness.Admin().ListCertificates().Select(e => e.SerialNumber).Order());
+        Assert.Equal(signCalls, Harness.SignCalls);
+        Assert.Equal(["12345", "67890"], Harness.Admin().ListCertificates().Select(e => e.SerialNumber).Order());
     }
 
     [Fact]
     public async Task AcceptRequest_ConcurrentIssuersSameSerial_ExactlyOneWins()
     {
-        await _harness.CreateCaWithProfileAsync();
+        await Harness.CreateCaWithProfileAsync();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var pem = AdminHarness.CsrPem(key);
 
@@ -185,7 +179,7 @@ public sealed class AcceptRequestTests : IAsyncLifetime
         {
             try
             {
-                return (await _harness.Admin(ledgerLockTimeout: TimeSpan.FromSeconds(20)).AcceptRequestAsync(AdminHarness.Request(pem, serial: "424242"), CancellationToken.None)).CertificatePem;
+                return (await Harness.Admin(ledgerLockTimeout: TimeSpan.FromSeconds(20)).AcceptRequestAsync(AdminHarness.Request(pem, serial: "424242"), CancellationToken.None)).CertificatePem;
             }
             catch (CredentialException e) when (e.Message.Contains("used before", StringComparison.Ordinal))
             {
@@ -195,36 +189,36 @@ public sealed class AcceptRequestTests : IAsyncLifetime
         var results = await Task.WhenAll(attempts);
 
         Assert.Single(results, r => r is not null);
-        Assert.Single(_harness.Admin().ListCertificates(), e => e.SerialNumber == "424242");
+        Assert.Single(Harness.Admin().ListCertificates(), e => e.SerialNumber == "424242");
     }
 
     [Fact]
     public async Task AcceptRequest_ValidityBeyondTheCa_RefusedSayingTheLongestPossible()
     {
-        await _harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(100));
+        await Harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(100));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var signCalls = _harness.SignCalls;
+        var signCalls = Harness.SignCalls;
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(
             AdminHarness.Request(AdminHarness.CsrPem(key), validity: TimeSpan.FromHours(8760)), CancellationToken.None));
 
         Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
         Assert.Contains("after the CA certificate expires", error.Message, StringComparison.Ordinal);
         Assert.Contains("at most 99h", error.Message, StringComparison.Ordinal);
-        Assert.Equal(signCalls, _harness.SignCalls);
-        Assert.Single(_harness.Admin().ListCertificates());
+        Assert.Equal(signCalls, Harness.SignCalls);
+        Assert.Single(Harness.Admin().ListCertificates());
     }
 
     [Fact]
     public async Task AcceptRequest_ValidityJustPastTheCa_CutToTheCaWithAWarning()
     {
-        await _harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(100));
+        await Harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(100));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var issued = await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key), validity: TimeSpan.FromHours(110)), CancellationToken.None);
+        var issued = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key), validity: TimeSpan.FromHours(110)), CancellationToken.None);
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
-        using var root = _harness.LoadCa();
+        using var root = Harness.LoadCa();
         Assert.Equal(root.NotAfter, leaf.NotAfter);
         Assert.Contains("ends with the CA certificate", Assert.Single(issued.Warnings), StringComparison.Ordinal);
         Assert.Equal(new DateTimeOffset(root.NotAfter.ToUniversalTime()), issued.Entry.NotAfter);
@@ -233,14 +227,14 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [Fact]
     public async Task AcceptRequest_ValidityInsideTheCa_EndsWhenAsked()
     {
-        await _harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(100));
+        await Harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(100));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var before = DateTimeOffset.UtcNow;
 
-        var issued = await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key), validity: TimeSpan.FromHours(99)), CancellationToken.None);
+        var issued = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key), validity: TimeSpan.FromHours(99)), CancellationToken.None);
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
-        using var root = _harness.LoadCa();
+        using var root = Harness.LoadCa();
         Assert.InRange(new DateTimeOffset(leaf.NotAfter.ToUniversalTime()), before.AddHours(99).AddSeconds(-1), DateTimeOffset.UtcNow.AddHours(99));
         Assert.True(leaf.NotBefore >= root.NotBefore);
     }
@@ -248,11 +242,11 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [Fact]
     public async Task AcceptRequest_NoProfileYet_RefusedNamingCreateProfile()
     {
-        var key = _harness.Kms.AddKey();
-        await _harness.Admin().CreateCaAsync(new CreateCaRequest("Test", key.Id, TimeSpan.FromDays(30), new SubjectName("Root")), CancellationToken.None);
+        var key = Harness.Kms.AddKey();
+        await Harness.Admin().CreateCaAsync(new CreateCaRequest("Test", key.Id, TimeSpan.FromDays(30), new SubjectName("Root")), CancellationToken.None);
         using var requester = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(requester)), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(requester)), CancellationToken.None));
 
         Assert.Contains("admin create-profile", error.Message, StringComparison.Ordinal);
     }
@@ -262,7 +256,7 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     {
         using var requester = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(requester)), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(requester)), CancellationToken.None));
 
         Assert.Equal(CredentialErrorKind.NotFound, error.Kind);
         Assert.Contains("admin create-ca", error.Message, StringComparison.Ordinal);
@@ -271,25 +265,25 @@ public sealed class AcceptRequestTests : IAsyncLifetime
     [Fact]
     public async Task AcceptRequest_KmsRefusesToSign_NothingRecorded()
     {
-        var (key, _, _) = await _harness.CreateCaWithProfileAsync();
+        var (key, _, _) = await Harness.CreateCaWithProfileAsync();
         key.DeniedOperations.Add("Sign");
         using var requester = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(requester), serial: "777"), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(requester), serial: "777"), CancellationToken.None));
 
         Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
-        Assert.DoesNotContain(_harness.Admin().ListCertificates(), e => e.SerialNumber == "777");
+        Assert.DoesNotContain(Harness.Admin().ListCertificates(), e => e.SerialNumber == "777");
     }
 
     [Fact]
     public async Task AcceptRequest_NamedProfile_ThatProfileInTheCertificate()
     {
-        var (_, _, firstProfile) = await _harness.CreateCaWithProfileAsync();
-        await _harness.Admin().CreateProfileAsync(new CreateProfileRequest("Second", [AdminHarness.RoleArn], TimeSpan.FromHours(1)), CancellationToken.None);
+        var (_, _, firstProfile) = await Harness.CreateCaWithProfileAsync();
+        await Harness.Admin().CreateProfileAsync(new CreateProfileRequest("Second", [AdminHarness.RoleArn], TimeSpan.FromHours(1)), CancellationToken.None);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var issued = await _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)) with { ProfileName = "TestProfile" }, CancellationToken.None);
-        var unknown = await Assert.ThrowsAsync<CredentialException>(() => _harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)) with { ProfileName = "Nope" }, CancellationToken.None));
+        var issued = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)) with { ProfileName = "TestProfile" }, CancellationToken.None);
+        var unknown = await Assert.ThrowsAsync<CredentialException>(() => Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key)) with { ProfileName = "Nope" }, CancellationToken.None));
 
         using var bundle = new CertificateBundle(X509Certificate2.CreateFromPem(issued.CertificatePem), []);
         Assert.Equal(firstProfile, bundle.ArnsFromSubjectAlternativeName().ProfileArn);

@@ -9,14 +9,8 @@ using OpenRolesAnywhere.Core;
 namespace OpenRolesAnywhere.CertificateAuthority.Tests.Kms;
 
 /// <summary>The KMS-backed signer, driven through the real AWSSDK.KeyManagementService client against the verifying fake.</summary>
-public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
+public sealed class KmsSignatureGeneratorTests : AdminHarnessTest
 {
-    private AdminHarness _harness = null!;
-
-    public async Task InitializeAsync() => _harness = await AdminHarness.StartAsync();
-
-    public async Task DisposeAsync() => await _harness.DisposeAsync();
-
     [Theory]
     [InlineData("id")]
     [InlineData("arn")]
@@ -24,20 +18,20 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
     [InlineData("alias-arn")]
     public async Task OpenAsync_AnyFormOfKeyId_FindsTheKeyArn(string form)
     {
-        var key = _harness.Kms.AddKey(alias: "ca-key");
+        var key = Harness.Kms.AddKey(alias: "ca-key");
         var keyId = form switch
         {
             "id" => key.Id,
             "arn" => key.Arn,
             "alias" => "alias/ca-key",
-            _ => _harness.Kms.AliasArn("ca-key"),
+            _ => Harness.Kms.AliasArn("ca-key"),
         };
 
         var generator = await OpenAsync(keyId);
 
         Assert.Equal(key.Arn, generator.KeyArn);
         Assert.Equal(key.SubjectPublicKeyInfo, generator.KeyPublicKey.ExportSubjectPublicKeyInfo());
-        Assert.Contains(_harness.Kms.Calls, c => c.Operation == "DescribeKey" && c.KeyId == keyId && c.Accepted);
+        Assert.Contains(Harness.Kms.Calls, c => c.Operation == "DescribeKey" && c.KeyId == keyId && c.Accepted);
     }
 
     [Theory]
@@ -46,7 +40,7 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
     [InlineData("RSA_2048", "1.2.840.113549.1.1.11")]
     public async Task SignData_EachKeySpec_SignatureVerifiesWithThePublicKey(string keySpec, string signatureOid)
     {
-        var key = _harness.Kms.AddKey(keySpec);
+        var key = Harness.Kms.AddKey(keySpec);
         var generator = await OpenAsync(key.Arn);
         var data = RandomNumberGenerator.GetBytes(200);
 
@@ -65,7 +59,7 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
     [InlineData("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT")]
     public async Task OpenAsync_KeyNotForSigning_RefusedNamingSignVerify(string keySpec, string usage)
     {
-        var key = _harness.Kms.AddKey(keySpec, usage);
+        var key = Harness.Kms.AddKey(keySpec, usage);
 
         var error = await Assert.ThrowsAsync<CredentialException>(() => OpenAsync(key.Id));
 
@@ -77,7 +71,7 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
     [Fact]
     public async Task OpenAsync_UnsupportedCurve_Refused()
     {
-        var key = _harness.Kms.AddKey("ECC_NIST_P521");
+        var key = Harness.Kms.AddKey("ECC_NIST_P521");
 
         var error = await Assert.ThrowsAsync<CredentialException>(() => OpenAsync(key.Id));
 
@@ -90,7 +84,7 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
     [InlineData("PendingDeletion")]
     public async Task OpenAsync_KeyNotEnabled_RefusedWithHowToEnable(string state)
     {
-        var key = _harness.Kms.AddKey();
+        var key = Harness.Kms.AddKey();
         key.KeyState = state;
 
         var error = await Assert.ThrowsAsync<CredentialException>(() => OpenAsync(key.Id));
@@ -98,13 +92,13 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
         Assert.Equal(CredentialErrorKind.KeyLocked, error.Kind);
         Assert.Contains(state, error.Message, StringComparison.Ordinal);
         Assert.Contains("aws kms enable-key", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_harness.Kms.Calls, c => c.Operation is "GetPublicKey" or "Sign");
+        Assert.DoesNotContain(Harness.Kms.Calls, c => c.Operation is "GetPublicKey" or "Sign");
     }
 
     [Fact]
     public async Task OpenAsync_KeyPolicyDeniesDescribeKey_AccessDeniedNamingThePermissions()
     {
-        var key = _harness.Kms.AddKey();
+        var key = Harness.Kms.AddKey();
         key.DeniedOperations.Add("DescribeKey");
 
         var error = await Assert.ThrowsAsync<CredentialException>(() => OpenAsync(key.Id));
@@ -117,7 +111,7 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
     [Fact]
     public async Task SignData_KeyPolicyDeniesSign_AccessDenied()
     {
-        var key = _harness.Kms.AddKey();
+        var key = Harness.Kms.AddKey();
         key.DeniedOperations.Add("Sign");
         var generator = await OpenAsync(key.Id);
 
@@ -141,15 +135,15 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
     [Fact]
     public async Task OpenAsync_WrongSecret_TheFakeRefusesTheSignature()
     {
-        var key = _harness.Kms.AddKey();
-        var settings = _harness.Settings(new BasicAWSCredentials(AdminHarness.AccessKeyId, "not-the-secret"));
+        var key = Harness.Kms.AddKey();
+        var settings = Harness.Settings(new BasicAWSCredentials(AdminHarness.AccessKeyId, "not-the-secret"));
         using var kms = AwsResolution.CreateKmsClient(settings, AdminHarness.Region, settings.Credentials!);
 
         var error = await Assert.ThrowsAsync<CredentialException>(() => KmsSignatureGenerator.OpenAsync(kms, key.Id, CancellationToken.None));
 
         Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
         Assert.Contains("credentials", error.Message, StringComparison.Ordinal);
-        Assert.Contains(_harness.Kms.Calls, c => c.ErrorCode == "InvalidSignatureException");
+        Assert.Contains(Harness.Kms.Calls, c => c.ErrorCode == "InvalidSignatureException");
     }
 
     [Theory]
@@ -157,11 +151,11 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
     [InlineData("AWS_ENDPOINT_URL")]
     public async Task CreateKmsClient_EndpointFromEnvironment_ReachesIt(string variable)
     {
-        var key = _harness.Kms.AddKey();
-        var settings = _harness.Settings() with
+        var key = Harness.Kms.AddKey();
+        var settings = Harness.Settings() with
         {
             KmsEndpoint = null,
-            Environment = name => name == variable ? _harness.Kms.Endpoint.ToString() : null,
+            Environment = name => name == variable ? Harness.Kms.Endpoint.ToString() : null,
         };
         using var kms = AwsResolution.CreateKmsClient(settings, AdminHarness.Region, settings.Credentials!);
 
@@ -183,7 +177,7 @@ public sealed class KmsSignatureGeneratorTests : IAsyncLifetime
 
     private async Task<KmsSignatureGenerator> OpenAsync(string keyId)
     {
-        var settings = _harness.Settings();
+        var settings = Harness.Settings();
         var kms = AwsResolution.CreateKmsClient(settings, AdminHarness.Region, settings.Credentials!);
         return await KmsSignatureGenerator.OpenAsync(kms, keyId, CancellationToken.None);
     }
