@@ -11,11 +11,14 @@ namespace OpenRolesAnywhere.TestCommon.LoopbackHost;
 /// <summary>A real Kestrel on 127.0.0.1 with a port the OS picks, for the AWS doubles.</summary>
 public static class LoopbackWebApp
 {
-    public static async Task<(WebApplication App, Uri Endpoint)> StartAsync(Action<WebApplication> map)
+    public static Task<(WebApplication App, Uri Endpoint)> StartAsync(Action<WebApplication> map) => StartAsync(_ => { }, map);
+
+    public static async Task<(WebApplication App, Uri Endpoint)> StartAsync(Action<IServiceCollection> services, Action<WebApplication> map)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        services(builder.Services);
         var app = builder.Build();
         map(app);
         await app.StartAsync();
