@@ -12,6 +12,8 @@ internal static class CliApplication
         {
             new CredentialProcessCommand(environment),
             new RequestCertificateCommand(environment),
+            new ServeCommand(environment),
+            new EnvCommand(environment),
             new Commands.Admin.AdminCommand(environment),
         };
 

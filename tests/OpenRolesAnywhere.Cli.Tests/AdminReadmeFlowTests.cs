@@ -73,7 +73,10 @@ public sealed class AdminReadmeFlowTests : IClassFixture<SshAgentFixture>, IAsyn
         Assert.Contains("ends with the CA certificate", accept.Error, StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(_home.Path, ".config", "openrolesanywhere", "mycert.pem"), accept.Output);
 
-        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_home.Path, ".config", "openrolesanywhere", "ca.pem")));
+        var caPath = Path.Combine(_home.Path, ".config", "openrolesanywhere", "ca.pem");
+        var verified = await ProcessRunner.RunAsync("openssl", ["verify", "-x509_strict", "-CAfile", caPath, Path.Combine(_home.Path, ".config", "openrolesanywhere", "mycert.pem")]);
+        Assert.True(verified.ExitCode == 0, verified.Output + verified.Error);
+        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(caPath));
         await using var createSession = await FakeRolesAnywhereServer.StartAsync(ca);
         var credentials = await RunAsync(UserEnvironment(createSession.Endpoint), "credential-process", "--name", "mycert", "--role-arn", FakeRolesAnywhereServer.RoleArn);
         Assert.True(credentials.ExitCode == 0, credentials.Error);

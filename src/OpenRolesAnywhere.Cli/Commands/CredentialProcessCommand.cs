@@ -24,7 +24,9 @@ internal sealed class CredentialProcessCommand : Command
             using var http = environment.CreateHttpClient();
             var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
             using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable);
-            var credentials = await credentialSource.FetchAsync(cancellationToken);
+            // A running serve with the same certificate, key and role answers from its cache; else sign here.
+            var credentials = await LocalServerClient.TryGetAsync(LocalServerPaths.Socket(environment.Variable), credentialSource.CacheKey, cancellationToken)
+                ?? await credentialSource.FetchAsync(cancellationToken);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(Format(credentials));
             return ExitCodes.Success;
         });

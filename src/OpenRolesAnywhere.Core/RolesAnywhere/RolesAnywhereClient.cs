@@ -40,10 +40,7 @@ public sealed class RolesAnywhereClient
         certificate.EnsureValidAt(_time.GetUtcNow());
         var region = request.EffectiveRegion;
         var endpoint = RolesAnywhereEndpoint.Resolve(request.Endpoint, region, _environment);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["durationSeconds"] = (int)request.Duration.TotalSeconds,
-        }.Concat(request.RoleSessionName is { } name ? [new("roleSessionName", name)] : []).ToDictionary());
+        var body = RequestBody(request);
 
         for (var attempt = 0; ; attempt++)
         {
@@ -60,6 +57,25 @@ public sealed class RolesAnywhereClient
 
             await Task.Delay(_retry.DelayBefore(attempt, retryAfter, _random), _time, cancellationToken);
         }
+    }
+
+    /// <summary><c>{"durationSeconds":N[,"roleSessionName":"..."]}</c>, written without reflection.</summary>
+    private static byte[] RequestBody(CreateSessionRequest request)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("durationSeconds", (int)request.Duration.TotalSeconds);
+            if (request.RoleSessionName is { } name)
+            {
+                json.WriteString("roleSessionName", name);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>The certificate's public key must be the key's, and the key a kind CreateSession accepts.</summary>

@@ -32,14 +32,29 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
 
     private RolesAnywhereClient Client(RetryPolicy? retry = null) => new(_http, TimeProvider.System, retry ?? FastRetry, environment: _ => null);
 
-    private (CertificateBundle Certificate, FileSigningKey Key) Identity(string kind, bool sendIntermediate = true,
+    private sealed record TestIdentity(CertificateBundle Certificate, FileSigningKey Key) : IDisposable
+    {
+        public void Dispose()
+        {
+            Certificate.Dispose();
+            Key.Dispose();
+        }
+    }
+
+    private Task<SessionCredentials> CreateSession(TestIdentity identity, CreateSessionRequest? request = null, RolesAnywhereClient? client = null) =>
+        (client ?? Client()).CreateSessionAsync(request ?? Request(), identity.Certificate, identity.Key, CancellationToken.None);
+
+    private Task<CredentialException> CreateSessionFails(TestIdentity identity, CreateSessionRequest? request = null, RolesAnywhereClient? client = null) =>
+        Assert.ThrowsAsync<CredentialException>(() => CreateSession(identity, request, client));
+
+    private TestIdentity Identity(string kind, bool sendIntermediate = true,
         DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         using var key = TestKeys.Create(kind);
         var keyPath = TestKeys.WritePkcs8(key, _temp.File(kind + ".key"));
         using var leaf = _pki.Issue(TestKeys.PublicKeyOf(key), notBefore: notBefore, notAfter: notAfter);
         var certificatePath = _pki.WritePem(_temp.File(kind + ".pem"), leaf, sendIntermediate);
-        return (CertificateBundle.Load(certificatePath), FileSigningKey.Load(keyPath, () => null));
+        return new TestIdentity(CertificateBundle.Load(certificatePath), FileSigningKey.Load(keyPath, () => null));
     }
 
     [Theory]
@@ -49,52 +64,40 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
     [InlineData("p384", "AWS4-X509-ECDSA-SHA256")]
     public async Task CreateSession_ValidCertificateAndKey_ReturnsTheIssuedCredentials(string kind, string algorithm)
     {
-        var (certificate, key) = Identity(kind);
-        using (certificate)
-        using (key)
-        {
-            var credentials = await Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None);
+        using var identity = Identity(kind);
+        var credentials = await CreateSession(identity);
 
-            var issued = Assert.Single(_fake.Issued);
-            Assert.Equal(issued.AccessKeyId, credentials.AccessKeyId);
-            Assert.Equal(issued.SecretAccessKey, credentials.SecretAccessKey);
-            Assert.Equal(issued.SessionToken, credentials.SessionToken);
-            Assert.Equal(issued.Expiration.ToUnixTimeSeconds(), credentials.Expiration.ToUnixTimeSeconds());
-            Assert.Equal(FakeRolesAnywhereServer.RoleArn, credentials.RoleArn);
-            Assert.Equal("123456789012", credentials.AccountId);
-            Assert.Equal(algorithm, issued.Algorithm);
-            Assert.Equal(certificate.SerialNumberDecimal, issued.SerialNumber);
-        }
+        var issued = Assert.Single(_fake.Issued);
+        Assert.Equal(issued.AccessKeyId, credentials.AccessKeyId);
+        Assert.Equal(issued.SecretAccessKey, credentials.SecretAccessKey);
+        Assert.Equal(issued.SessionToken, credentials.SessionToken);
+        Assert.Equal(issued.Expiration.ToUnixTimeSeconds(), credentials.Expiration.ToUnixTimeSeconds());
+        Assert.Equal(FakeRolesAnywhereServer.RoleArn, credentials.RoleArn);
+        Assert.Equal("123456789012", credentials.AccountId);
+        Assert.Equal(algorithm, issued.Algorithm);
+        Assert.Equal(identity.Certificate.SerialNumberDecimal, issued.SerialNumber);
     }
 
     [Fact]
     public async Task CreateSession_DurationAndSessionName_AreSentInTheBody()
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
-        {
-            var request = Request(TimeSpan.FromMinutes(20)) with { RoleSessionName = "build-42" };
-            var credentials = await Client().CreateSessionAsync(request, certificate, key, CancellationToken.None);
+        using var identity = Identity("p256");
+        var request = Request(TimeSpan.FromMinutes(20)) with { RoleSessionName = "build-42" };
+        var credentials = await CreateSession(identity, request);
 
-            var issued = Assert.Single(_fake.Issued);
-            Assert.Equal("build-42", issued.RoleSessionName);
-            Assert.InRange(credentials.Expiration - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(21));
-        }
+        var issued = Assert.Single(_fake.Issued);
+        Assert.Equal("build-42", issued.RoleSessionName);
+        Assert.InRange(credentials.Expiration - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(21));
     }
 
     [Fact]
     public async Task CreateSession_IntermediateNotSent_IsRefusedAsUntrusted()
     {
-        var (certificate, key) = Identity("p256", sendIntermediate: false);
-        using (certificate)
-        using (key)
-        {
-            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+        using var identity = Identity("p256", sendIntermediate: false);
+        var error = await CreateSessionFails(identity);
 
-            Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
-            Assert.Contains("does not trust this certificate's issuer", error.Message, StringComparison.Ordinal);
-        }
+        Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+        Assert.Contains("does not trust this certificate's issuer", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,10 +106,11 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
         using var otherPki = TestPki.Create("Other");
         using var ec = TestKeys.Create("p256");
         using var leaf = otherPki.Issue(TestKeys.PublicKeyOf(ec));
-        using var certificate = CertificateBundle.Load(otherPki.WritePem(_temp.File("other.pem"), leaf));
-        using var key = FileSigningKey.Load(TestKeys.WritePkcs8(ec, _temp.File("other.key")), () => null);
+        using var identity = new TestIdentity(
+            CertificateBundle.Load(otherPki.WritePem(_temp.File("other.pem"), leaf)),
+            FileSigningKey.Load(TestKeys.WritePkcs8(ec, _temp.File("other.key")), () => null));
 
-        var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+        var error = await CreateSessionFails(identity);
 
         Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
         Assert.Equal(1, _fake.Calls);
@@ -115,172 +119,130 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task CreateSession_ExpiredCertificate_FailsBeforeAnyCall()
     {
-        var (certificate, key) = Identity("p256", notBefore: DateTimeOffset.UtcNow.AddDays(-10), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
-        using (certificate)
-        using (key)
-        {
-            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+        using var identity = Identity("p256", notBefore: DateTimeOffset.UtcNow.AddDays(-10), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        var error = await CreateSessionFails(identity);
 
-            Assert.Equal(CredentialErrorKind.CertificateInvalid, error.Kind);
-            Assert.Contains("expired", error.Message, StringComparison.Ordinal);
-            Assert.Equal(0, _fake.Calls);
-        }
+        Assert.Equal(CredentialErrorKind.CertificateInvalid, error.Kind);
+        Assert.Contains("expired", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _fake.Calls);
     }
 
     [Fact]
     public async Task CreateSession_KeyOfAnotherCertificate_FailsBeforeAnyCall()
     {
-        var (certificate, _) = Identity("p256");
-        var (_, otherKey) = Identity("rsa2048");
-        using (certificate)
-        using (otherKey)
-        {
-            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, otherKey, CancellationToken.None));
+        using var identity = Identity("p256");
+        using var other = Identity("rsa2048");
 
-            Assert.Equal(CredentialErrorKind.KeyMismatch, error.Kind);
-            Assert.Equal(0, _fake.Calls);
-        }
+        var error = await CreateSessionFails(identity with { Key = other.Key });
+
+        Assert.Equal(CredentialErrorKind.KeyMismatch, error.Kind);
+        Assert.Equal(0, _fake.Calls);
     }
 
     [Fact]
     public async Task CreateSession_RoleNotInProfile_SaysSo()
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
-        {
-            var error = await Assert.ThrowsAsync<CredentialException>(() =>
-                Client().CreateSessionAsync(Request(role: "arn:aws:iam::123456789012:role/other"), certificate, key, CancellationToken.None));
+        using var identity = Identity("p256");
+        var error = await CreateSessionFails(identity, Request(role: "arn:aws:iam::123456789012:role/other"));
 
-            Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
-            Assert.Contains("listed in the profile", error.Message, StringComparison.Ordinal);
-        }
+        Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+        Assert.Contains("listed in the profile", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task CreateSession_UnknownTrustAnchor_SaysCheckTheArns()
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
-        {
-            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(
-                Request(anchor: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/nope"), certificate, key, CancellationToken.None));
+        using var identity = Identity("p256");
+        var error = await CreateSessionFails(identity, Request(anchor: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/nope"));
 
-            Assert.Equal(CredentialErrorKind.NotFound, error.Kind);
-            Assert.Contains("check the ARNs and the region", error.Message, StringComparison.Ordinal);
-        }
+        Assert.Equal(CredentialErrorKind.NotFound, error.Kind);
+        Assert.Contains("check the ARNs and the region", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task CreateSession_RevokedCertificate_IsRefused()
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
-        {
-            _fake.RevokedSerials[certificate.SerialNumberDecimal] = true;
+        using var identity = Identity("p256");
+        _fake.RevokedSerials[identity.Certificate.SerialNumberDecimal] = true;
 
-            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+        var error = await CreateSessionFails(identity);
 
-            Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
-            Assert.Contains("revoked", error.Message, StringComparison.Ordinal);
-        }
+        Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+        Assert.Contains("revoked", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task CreateSession_ThrottledThenServerErrorThenOk_RetriesAndSucceeds()
     {
-        var (certificate, key) = Identity("rsa2048");
-        using (certificate)
-        using (key)
-        {
-            _fake.FailNext(429, "ThrottlingException", "Rate exceeded");
-            _fake.FailNext(503, "ServiceUnavailableException", "try later");
+        using var identity = Identity("rsa2048");
+        _fake.FailNext(429, "ThrottlingException", "Rate exceeded");
+        _fake.FailNext(503, "ServiceUnavailableException", "try later");
 
-            var credentials = await Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None);
+        var credentials = await CreateSession(identity);
 
-            Assert.Equal(3, _fake.Calls);
-            Assert.Equal(Assert.Single(_fake.Issued).AccessKeyId, credentials.AccessKeyId);
-        }
+        Assert.Equal(3, _fake.Calls);
+        Assert.Equal(Assert.Single(_fake.Issued).AccessKeyId, credentials.AccessKeyId);
     }
 
     [Fact]
     public async Task CreateSession_AlwaysThrottled_GivesUpAfterTheBoundWithAdvice()
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
+        using var identity = Identity("p256");
+        for (var i = 0; i < 10; i++)
         {
-            for (var i = 0; i < 10; i++)
-            {
-                _fake.FailNext(429, "ThrottlingException", "Rate exceeded");
-            }
-
-            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
-
-            Assert.Equal(CredentialErrorKind.Throttled, error.Kind);
-            Assert.Contains("openrolesanywhere serve", error.Message, StringComparison.Ordinal);
-            Assert.Equal(FastRetry.MaxAttempts, _fake.Calls);
+            _fake.FailNext(429, "ThrottlingException", "Rate exceeded");
         }
+
+        var error = await CreateSessionFails(identity);
+
+        Assert.Equal(CredentialErrorKind.Throttled, error.Kind);
+        Assert.Contains("openrolesanywhere serve", error.Message, StringComparison.Ordinal);
+        Assert.Equal(FastRetry.MaxAttempts, _fake.Calls);
     }
 
     [Fact]
     public async Task CreateSession_ValidationError_IsNotRetried()
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
-        {
-            _fake.FailNext(400, "ValidationException", "bad");
+        using var identity = Identity("p256");
+        _fake.FailNext(400, "ValidationException", "bad");
 
-            var error = await Assert.ThrowsAsync<CredentialException>(() => Client().CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+        var error = await CreateSessionFails(identity);
 
-            Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
-            Assert.Equal(1, _fake.Calls);
-        }
+        Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+        Assert.Equal(1, _fake.Calls);
     }
 
     [Fact]
     public async Task CreateSession_ServiceTooSlow_TimesOutEachAttemptAndSaysSo()
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
+        using var identity = Identity("p256");
+        for (var i = 0; i < 2; i++)
         {
-            for (var i = 0; i < 2; i++)
+            _fake.Intercept(async context =>
             {
-                _fake.Intercept(async context =>
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-                    return true;
-                });
-            }
-
-            var policy = new RetryPolicy(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(300));
-            var error = await Assert.ThrowsAsync<CredentialException>(() => Client(policy).CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
-
-            Assert.Equal(CredentialErrorKind.Network, error.Kind);
-            Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
-            Assert.Equal(2, _fake.Calls);
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return true;
+            });
         }
+
+        var policy = new RetryPolicy(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(300));
+        var error = await CreateSessionFails(identity, client: Client(policy));
+
+        Assert.Equal(CredentialErrorKind.Network, error.Kind);
+        Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _fake.Calls);
     }
 
     [Fact]
     public async Task CreateSession_NothingListening_IsANetworkErrorNamingTheEndpoint()
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
-        {
-            var closedPort = new UriBuilder(_fake.Endpoint) { Port = FreePort() }.Uri.ToString();
+        using var identity = Identity("p256");
+        var closedPort = new UriBuilder(_fake.Endpoint) { Port = FreePort() }.Uri.ToString();
 
-            var error = await Assert.ThrowsAsync<CredentialException>(() =>
-                Client().CreateSessionAsync(Request() with { Endpoint = closedPort }, certificate, key, CancellationToken.None));
+        var error = await CreateSessionFails(identity, Request() with { Endpoint = closedPort });
 
-            Assert.Equal(CredentialErrorKind.Network, error.Kind);
-            Assert.Contains("Cannot reach Roles Anywhere", error.Message, StringComparison.Ordinal);
-        }
+        Assert.Equal(CredentialErrorKind.Network, error.Kind);
+        Assert.Contains("Cannot reach Roles Anywhere", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -288,32 +250,23 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
     [InlineData(43201)]
     public async Task CreateSession_DurationOutOfRange_FailsBeforeAnyCall(int seconds)
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
-        {
-            var error = await Assert.ThrowsAsync<CredentialException>(() =>
-                Client().CreateSessionAsync(Request(TimeSpan.FromSeconds(seconds)), certificate, key, CancellationToken.None));
+        using var identity = Identity("p256");
+        var error = await CreateSessionFails(identity, Request(TimeSpan.FromSeconds(seconds)));
 
-            Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
-            Assert.Equal(0, _fake.Calls);
-        }
+        Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+        Assert.Equal(0, _fake.Calls);
     }
 
     [Fact]
     public async Task CreateSession_ClockFarAhead_IsRefusedBySkewCheck()
     {
-        var (certificate, key) = Identity("p256");
-        using (certificate)
-        using (key)
-        {
-            var client = new RolesAnywhereClient(_http, new ShiftedTime(TimeSpan.FromMinutes(10)), FastRetry, environment: _ => null);
+        using var identity = Identity("p256");
+        var client = new RolesAnywhereClient(_http, new ShiftedTime(TimeSpan.FromMinutes(10)), FastRetry, environment: _ => null);
 
-            var error = await Assert.ThrowsAsync<CredentialException>(() => client.CreateSessionAsync(Request(), certificate, key, CancellationToken.None));
+        var error = await CreateSessionFails(identity, client: client);
 
-            Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
-            Assert.Contains("clock", error.Message, StringComparison.Ordinal);
-        }
+        Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
+        Assert.Contains("clock", error.Message, StringComparison.Ordinal);
     }
 
     private static int FreePort()

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using OpenRolesAnywhere.Cli.Keys;
+using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.RolesAnywhere;
+using OpenRolesAnywhere.Server;
+
+namespace OpenRolesAnywhere.Cli.Commands;
+
+/// <summary>
+/// <c>serve</c>: the long-lived local credential server (container-credentials and IMDSv2 endpoints over
+/// one cache). Runs until SIGINT or SIGTERM, then finishes requests in flight.
+/// </summary>
+internal sealed class ServeCommand : Command
+{
+    public ServeCommand(CliEnvironment environment)
+        : base("serve", "Serve AWS credentials to SDKs, the AWS CLI and containers from a shared cache (container credentials and IMDSv2 on 127.0.0.1:9911).")
+    {
+        var source = new CredentialSourceOptionSet();
+        source.AddTo(this);
+        var config = new Option<string?>("--config") { Description = "JSON file of named sources: {\"DefaultSource\": \"dev\", \"Sources\": [{\"Name\": \"dev\", \"Certificate\": \"...\", \"RoleArn\": \"...\"}]}." };
+        var listen = new Option<string[]>("--listen") { Description = "URL(s) to listen on (repeat or separate with commas); non-loopback ones need --allow-remote.", DefaultValueFactory = _ => [ServeOptions.DefaultListen] };
+        var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow non-loopback addresses and peers (they always need the token and get no IMDS)." };
+        var allowedHost = new Option<string[]>("--allowed-host") { Description = "A DNS name clients may use in the Host header besides localhost (IP addresses always pass)." };
+        var tokenFile = new Option<string?>("--token-file") { Description = "Token file (read if present, else generated, 0600, no trailing newline). Default: the runtime directory's server.token." };
+        var socket = new Option<string?>("--socket") { Description = "Unix socket for credential-process. Default: the runtime directory's server.sock." };
+        var noSocket = new Option<bool>("--no-socket") { Description = "Do not listen on a Unix socket." };
+        var logFormat = new Option<LogFormat>("--log-format") { Description = "human (default) or json (one object per line, for containers).", DefaultValueFactory = _ => LogFormat.Human };
+        var imdsV1 = new Option<bool>("--imds-v1") { Description = "Answer IMDS GETs without a session token (IMDSv1). Off by default." };
+        foreach (var option in new Option[] { config, listen, allowRemote, allowedHost, tokenFile, socket, noSocket, logFormat, imdsV1 })
+        {
+            Options.Add(option);
+        }
+
+        SetAction(async (parseResult, cancellationToken) =>
+        {
+            var flags = source.Bind(parseResult);
+            var options = new ServeOptions
+            {
+                Listen = parseResult.GetValue(listen)!.SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
+                AllowRemote = parseResult.GetValue(allowRemote),
+                AllowedHosts = parseResult.GetValue(allowedHost) ?? [],
+                TokenFile = parseResult.GetValue(tokenFile) ?? LocalServerPaths.TokenFile(environment.Variable),
+                UnixSocket = parseResult.GetValue(noSocket) ? null : parseResult.GetValue(socket) ?? LocalServerPaths.Socket(environment.Variable),
+                LogFormat = parseResult.GetValue(logFormat),
+                ImdsV1 = parseResult.GetValue(imdsV1),
+                ConfigFile = parseResult.GetValue(config),
+                // Flags describe a source only when they name a certificate or a role; --config alone needs none.
+                CommandLineSource = flags.Certificate is not null || flags.Name is not null || flags.RoleArn is not null ? flags : null,
+            };
+
+            var keys = new SigningKeyFactory(environment, parseResult.InvocationConfiguration.Error);
+            using var http = environment.CreateHttpClient();
+            var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
+            await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable), environment.Time);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not CredentialException && CredentialServer.DescribeStartFailure(e) is { } message)
+            {
+                throw new CredentialException(CredentialErrorKind.InvalidInput, message, e);
+            }
+
+            await app.WaitForShutdownAsync(cancellationToken);
+            return ExitCodes.Success;
+        });
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Credentials;
+
+namespace OpenRolesAnywhere.Server.Configuration;
+
+/// <summary>The configured sources by name, built once from the validated configuration.</summary>
+internal sealed class CredentialSources : IDisposable
+{
+    private readonly Dictionary<string, ICredentialSource> _byName;
+    private readonly Dictionary<string, ICredentialSource> _byKeyPath;
+
+    public CredentialSources(IOptions<ServeConfiguration> configuration, Func<CredentialSourceOptions, ICredentialSource> create)
+    {
+        var settings = configuration.Value;
+        var sources = new List<ICredentialSource>();
+        foreach (var options in settings.Sources)
+        {
+            try
+            {
+                sources.Add(create(options));
+            }
+            catch (CredentialException e)
+            {
+                throw new CredentialException(e.Kind, $"Source '{options.Name}': {e.Message}", e);
+            }
+        }
+
+        All = sources;
+        _byName = sources.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        _byKeyPath = sources.DistinctBy(s => s.CacheKey).ToDictionary(s => LocalServerClient.PathFor(s.CacheKey), StringComparer.Ordinal);
+        Default = settings.DefaultSource is { } name ? _byName[name] : sources[0];
+    }
+
+    public IReadOnlyList<ICredentialSource> All { get; }
+
+    public ICredentialSource Default { get; }
+
+    public IEnumerable<string> Names => _byName.Keys;
+
+    public ICredentialSource? Named(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>The source a <c>credential-process</c> on this machine asks for by its cache key's path.</summary>
+    public ICredentialSource? ForLocalPath(string path) => _byKeyPath.GetValueOrDefault(path);
+
+    public void Dispose()
+    {
+        foreach (var source in All.OfType<IDisposable>())
+        {
+            source.Dispose();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using OpenRolesAnywhere.Core.Credentials;
+
+namespace OpenRolesAnywhere.Server.Configuration;
+
+/// <summary>
+/// The sources <c>serve</c> answers for, bound from the <c>--config</c> JSON file
+/// (<c>{"DefaultSource": "dev", "Sources": [{"Name": "dev", "Certificate": "...", "RoleArn": "..."}]}</c>)
+/// plus the one source given by flags.
+/// </summary>
+public sealed class ServeConfiguration
+{
+    /// <summary>The source <c>/v1/credentials</c> and IMDS answer for; the first source when unset.</summary>
+    public string? DefaultSource { get; set; }
+
+    public IList<CredentialSourceOptions> Sources { get; init; } = [];
+}

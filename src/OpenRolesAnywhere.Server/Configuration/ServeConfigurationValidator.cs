@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Configuration;
+using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.RolesAnywhere;
+
+namespace OpenRolesAnywhere.Server.Configuration;
+
+/// <summary>
+/// Checks the sources at start, before any key is touched, with messages that name the field
+/// (<c>Sources[1].RoleArn</c>) so a typo in the config file is found at once, not at the first request.
+/// </summary>
+internal sealed partial class ServeConfigurationValidator : IValidateOptions<ServeConfiguration>
+{
+    public ValidateOptionsResult Validate(string? name, ServeConfiguration options)
+    {
+        var failures = new List<string>();
+        if (options.Sources.Count == 0)
+        {
+            failures.Add("Sources: no credential source is configured. Give one with --certificate/--name and --role-arn, or list them under \"Sources\" in the --config file.");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Sources.Count; i++)
+        {
+            var source = options.Sources[i];
+            var field = $"Sources[{i}]";
+            if (string.IsNullOrWhiteSpace(source.Name))
+            {
+                failures.Add($"{field}.Name: every source needs a name (it is the path /v1/credentials/NAME).");
+            }
+            else if (!SourceName().IsMatch(source.Name))
+            {
+                failures.Add($"{field}.Name: '{source.Name}' may hold only letters, digits, '.', '_' and '-'.");
+            }
+            else if (!names.Add(source.Name))
+            {
+                failures.Add($"{field}.Name: '{source.Name}' is used by two sources.");
+            }
+
+            if (string.IsNullOrWhiteSpace(source.Certificate) && string.IsNullOrWhiteSpace(source.Name))
+            {
+                failures.Add($"{field}.Certificate: give the certificate file (or a Name saved as NAME.pem).");
+            }
+
+            CheckArn(failures, $"{field}.RoleArn", source.RoleArn, "iam", "role/", "an IAM role", required: true);
+            CheckArn(failures, $"{field}.TrustAnchorArn", source.TrustAnchorArn, "rolesanywhere", "trust-anchor/", "a Roles Anywhere trust anchor", required: false);
+            CheckArn(failures, $"{field}.ProfileArn", source.ProfileArn, "rolesanywhere", "profile/", "a Roles Anywhere profile", required: false);
+            try
+            {
+                var duration = Durations.Parse(source.SessionDuration, $"{field}.SessionDuration");
+                if (duration < CreateSessionRequest.MinimumDuration || duration > CreateSessionRequest.MaximumDuration)
+                {
+                    failures.Add($"{field}.SessionDuration: must be between 900 and 43200 seconds (15 minutes to 12 hours), not {duration.TotalSeconds:0}.");
+                }
+            }
+            catch (CredentialException e)
+            {
+                failures.Add(e.Message);
+            }
+        }
+
+        if (options.DefaultSource is { } chosen && !options.Sources.Any(s => s.Name == chosen))
+        {
+            failures.Add($"DefaultSource: no source is named '{chosen}'.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckArn(List<string> failures, string field, string? value, string service, string resourcePrefix, string what, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                failures.Add($"{field}: required (arn:aws:{service}::ACCOUNT:{resourcePrefix}NAME).");
+            }
+
+            return;
+        }
+
+        if (!Arn.TryParse(value, out var arn) || arn.Service != service || !arn.Resource.StartsWith(resourcePrefix, StringComparison.Ordinal))
+        {
+            failures.Add($"{field}: '{value}' is not the ARN of {what} (arn:aws:{service}:...:{resourcePrefix}...).");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex SourceName();
+}

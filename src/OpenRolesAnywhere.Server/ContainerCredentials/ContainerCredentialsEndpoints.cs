@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Server.Configuration;
+using OpenRolesAnywhere.Server.Responses;
+using OpenRolesAnywhere.Server.Security;
+
+namespace OpenRolesAnywhere.Server.ContainerCredentials;
+
+/// <summary>
+/// The container-credentials protocol (<c>AWS_CONTAINER_CREDENTIALS_FULL_URI</c>):
+/// <c>GET /v1/credentials</c> for the default source, <c>GET /v1/credentials/{name}</c> for each,
+/// with the server token as the raw <c>Authorization</c> value.
+/// </summary>
+internal static class ContainerCredentialsEndpoints
+{
+    public const string Path = "/v1/credentials";
+
+    public static IEndpointRouteBuilder MapContainerCredentials(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Path);
+        group.MapGet("", (HttpContext context, CredentialSources sources, CredentialCache cache, ServerToken token) =>
+            AnswerAsync(context, sources.Default, cache, token));
+        group.MapGet("/{name}", (string name, HttpContext context, CredentialSources sources, CredentialCache cache, ServerToken token) =>
+            sources.Named(name) is { } source ? AnswerAsync(context, source, cache, token) : Task.FromResult(Replies.UnknownSource(name, sources.Names)));
+        return app;
+    }
+
+    private static async Task<IResult> AnswerAsync(HttpContext context, ICredentialSource source, CredentialCache cache, ServerToken token)
+    {
+        if (Authorize(context, token) is { } refusal)
+        {
+            return refusal;
+        }
+
+        try
+        {
+            var cached = await cache.GetAsync(source, context.RequestAborted);
+            return Replies.Ok(CredentialJson.Container(cached));
+        }
+        catch (CredentialException e)
+        {
+            return Replies.Unavailable(e);
+        }
+    }
+
+    /// <summary>Null when the request carries the token; else the refusal (401 none, 403 wrong).</summary>
+    public static IResult? Authorize(HttpContext context, ServerToken token)
+    {
+        var presented = context.Request.Headers.Authorization;
+        if (presented.Count == 0 || string.IsNullOrEmpty(presented[0]))
+        {
+            return Replies.Json(StatusCodes.Status401Unauthorized, "Unauthorized",
+                "Send the server token as the Authorization header: set AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (see `openrolesanywhere env`).");
+        }
+
+        if (presented.Count > 1 || !token.Matches(presented[0]!))
+        {
+            return Replies.Json(StatusCodes.Status403Forbidden, "Forbidden",
+                "The Authorization header does not hold this server's token: check AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.");
+        }
+
+        return null;
+    }
+}

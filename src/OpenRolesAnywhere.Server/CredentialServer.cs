@@ -1,0 +1,143 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Server.Configuration;
+using OpenRolesAnywhere.Server.ContainerCredentials;
+using OpenRolesAnywhere.Server.Health;
+using OpenRolesAnywhere.Server.Hosting;
+using OpenRolesAnywhere.Server.Imds;
+using OpenRolesAnywhere.Server.LocalSocket;
+using OpenRolesAnywhere.Server.Logging;
+using OpenRolesAnywhere.Server.Metrics;
+using OpenRolesAnywhere.Server.Security;
+using Prometheus;
+using Serilog;
+
+namespace OpenRolesAnywhere.Server;
+
+/// <summary>
+/// Builds the credential server: Kestrel on loopback (or what <c>--listen</c> says), the container
+/// credentials and IMDS endpoints over one shared <see cref="CredentialCache"/>, health and metrics.
+/// Tests and the CLI both build it here; nothing runs until the returned app is started.
+/// </summary>
+public static class CredentialServer
+{
+    /// <param name="options">The flags.</param>
+    /// <param name="createSource">Turns one validated source configuration into a source (the CLI opens keys; tests pass fakes).</param>
+    /// <param name="time">The clock of the cache and IMDS tokens.</param>
+    /// <param name="logSinks">Replaces the console sink (tests capture log events).</param>
+    /// <exception cref="CredentialException">The flags or the config file are unusable (message says which).</exception>
+    public static WebApplication Build(
+        ServeOptions options,
+        Func<CredentialSourceOptions, ICredentialSource> createSource,
+        TimeProvider? time = null,
+        Action<LoggerConfiguration>? logSinks = null)
+    {
+        var addresses = Listeners.Parse(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            // Not the working directory: a stray appsettings.json there must not configure the server.
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.Sources.Clear();
+        AddConfigFile(builder.Configuration, options.ConfigFile);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        // The static Log.Logger is left alone: several servers may share a process (tests), each with its own logger.
+        builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks), preserveStaticLogger: true);
+        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses));
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
+        builder.Services.AddServeConfiguration(options, createSource);
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton(services => new CredentialCache(
+            services.GetRequiredService<TimeProvider>(), observer: services.GetRequiredService<ServerMetrics>()));
+        builder.Services.AddSingleton(services => new ServerToken(options.TokenFile, services.GetRequiredService<ILogger<ServerToken>>()));
+        builder.Services.AddSingleton<ImdsTokens>();
+        builder.Services.AddHostedService<ServerLifecycle>();
+
+        var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<ServerMetrics>();
+        metrics.ObserveExpiry(
+            () => app.Services.GetRequiredService<CredentialSources>().All.Select(app.Services.GetRequiredService<CredentialCache>().Status),
+            app.Services.GetRequiredService<TimeProvider>());
+
+        app.UseRequestGuard();
+        app.UseSerilogRequestLogging(logging =>
+        {
+            logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context.Response.StatusCode, exception);
+        });
+        app.UseRouting();
+        app.UseHttpMetrics(http => http.SetMetricFactory(metrics.Factory));
+        app.MapContainerCredentials();
+        app.MapImds();
+        app.MapHealth();
+        app.MapLocalCredentials();
+        app.MapMetrics("/metrics", metrics.Registry);
+        return app;
+    }
+
+    /// <summary>
+    /// What to tell a person when <c>StartAsync</c> failed over configuration (invalid fields, unknown
+    /// fields, unusable files); null for failures that are not about configuration.
+    /// </summary>
+    public static string? DescribeStartFailure(Exception failure) => failure switch
+    {
+        OptionsValidationException invalid => "The configuration is invalid:" + string.Concat(invalid.Failures.Select(f => Environment.NewLine + "  " + f)),
+        InvalidOperationException { InnerException: InvalidOperationException inner } when inner.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal)
+            => "The config file has fields serve does not know (a typo?): " + inner.Message[(inner.Message.LastIndexOf(": ", StringComparison.Ordinal) + 2)..],
+        CredentialException expected => expected.Message,
+        AggregateException { InnerExceptions: [var single] } => DescribeStartFailure(single),
+        _ => null,
+    };
+
+    private static void AddConfigFile(IConfigurationBuilder configuration, string? file)
+    {
+        if (file is null)
+        {
+            return;
+        }
+
+        var path = Path.GetFullPath(file);
+        if (!File.Exists(path))
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput, $"The config file {path} does not exist.");
+        }
+
+        try
+        {
+            configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput, $"The config file {path} is not valid JSON: {e.InnerException?.Message ?? e.Message}", e);
+        }
+    }
+
+    /// <summary>Binds <see cref="ServeConfiguration"/> from the config file (unknown fields are errors), adds the flags' source, validates at start.</summary>
+    private static void AddServeConfiguration(this IServiceCollection services, ServeOptions options, Func<CredentialSourceOptions, ICredentialSource> createSource)
+    {
+        services.AddOptions<ServeConfiguration>()
+            .BindConfiguration(string.Empty, binder => binder.ErrorOnUnknownConfiguration = true)
+            .PostConfigure(configuration =>
+            {
+                if (options.CommandLineSource is { } flags)
+                {
+                    flags.Name ??= "default";
+                    configuration.Sources.Insert(0, flags);
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServeConfiguration>, ServeConfigurationValidator>();
+        services.AddSingleton(services => new CredentialSources(services.GetRequiredService<IOptions<ServeConfiguration>>(), createSource));
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using OpenRolesAnywhere.Core;
+
+namespace OpenRolesAnywhere.Server.Hosting;
+
+/// <summary>One <c>--listen</c> URL: <c>http://IP:PORT</c>, <c>http://localhost:PORT</c> or <c>http://*:PORT</c>.</summary>
+internal sealed record ListenAddress(string Url, IPAddress? Address, bool IsLocalhost, int Port)
+{
+    public bool IsAny => Address is null && !IsLocalhost;
+
+    public bool IsLoopback => IsLocalhost || (Address is not null && IPAddress.IsLoopback(Address));
+
+    /// <summary>The host clients on this machine use to reach it (a wildcard is reached on 127.0.0.1).</summary>
+    public string ClientHost => IsLocalhost || IsAny ? "127.0.0.1"
+        : Address!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
+
+    public static ListenAddress Parse(string url)
+    {
+        // Uri cannot hold "*" as a host; the ASP.NET spelling of "any address" is accepted as such.
+        var normalized = url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal);
+        if (!Uri.TryCreate(normalized, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw Invalid(url, "is not a URL such as http://127.0.0.1:9911");
+        }
+
+        if (uri.Scheme == "https")
+        {
+            throw Invalid(url, "asks for https, which serve does not terminate: listen on loopback, or put a TLS proxy in front (remote clients always need the token)");
+        }
+
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            throw Invalid(url, "has a path, query or user name; give only scheme, host and port");
+        }
+
+        var host = uri.Host.Trim('[', ']');
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ListenAddress(url, null, true, uri.Port);
+        }
+
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            throw Invalid(url, "names a host; give an IP address (127.0.0.1, [::1], 0.0.0.0) or localhost");
+        }
+
+        return address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
+            ? new ListenAddress(url, null, false, uri.Port)
+            : new ListenAddress(url, address, false, uri.Port);
+    }
+
+    private static CredentialException Invalid(string url, string why) =>
+        new(CredentialErrorKind.InvalidInput, $"--listen '{url}' {why}.");
+}

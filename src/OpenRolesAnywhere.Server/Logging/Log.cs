@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+using OpenRolesAnywhere.Core;
+
+namespace OpenRolesAnywhere.Server.Logging;
+
+/// <summary>Every message the server logs, with its event id. None takes a token or a credential.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Generated a new server token in {TokenFile}")]
+    public static partial void TokenGenerated(ILogger logger, string tokenFile);
+
+    [LoggerMessage(2, LogLevel.Information, "Reloaded the server token from {TokenFile}")]
+    public static partial void TokenReloaded(ILogger logger, string tokenFile);
+
+    [LoggerMessage(3, LogLevel.Warning, "Kept the previous server token: {TokenFile} could not be used ({Reason})")]
+    public static partial void TokenReloadFailed(ILogger logger, string tokenFile, string reason);
+
+    [LoggerMessage(10, LogLevel.Information, "Listening on {Address}")]
+    public static partial void Listening(ILogger logger, string address);
+
+    [LoggerMessage(11, LogLevel.Information, "For clients: {EnvironmentLine}")]
+    public static partial void EnvironmentLine(ILogger logger, string environmentLine);
+
+    [LoggerMessage(12, LogLevel.Information, "Serving source {Source}{DefaultMark}")]
+    public static partial void Serving(ILogger logger, string source, string defaultMark);
+
+    [LoggerMessage(20, LogLevel.Information, "Fetched credentials for {Source}, expiring {Expiration:u}, in {ElapsedMs:0} ms")]
+    public static partial void Fetched(ILogger logger, string source, DateTimeOffset expiration, double elapsedMs);
+
+    [LoggerMessage(21, LogLevel.Warning, "Fetching credentials for {Source} failed ({Kind}): {Reason} Retrying in {RetryInSeconds:0.#} s")]
+    public static partial void FetchFailed(ILogger logger, string source, CredentialErrorKind kind, string reason, double retryInSeconds);
+
+    [LoggerMessage(30, LogLevel.Warning, "Refused a request from {Peer}: this server answers only loopback peers (--allow-remote changes that)")]
+    public static partial void RefusedPeer(ILogger logger, string peer);
+
+    [LoggerMessage(31, LogLevel.Warning, "Refused a request for host {Host}: not a name this server answers to (DNS rebinding guard; --allowed-host adds names)")]
+    public static partial void RefusedHost(ILogger logger, string host);
+
+    [LoggerMessage(40, LogLevel.Error, "A request failed unexpectedly")]
+    public static partial void Unhandled(ILogger logger, Exception exception);
+
+    [LoggerMessage(50, LogLevel.Information, "systemd passed {Count} listening socket(s); --listen is ignored")]
+    public static partial void SocketActivated(ILogger logger, int count);
+}

@@ -1,0 +1,45 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace OpenRolesAnywhere.Server.Logging;
+
+/// <summary>Serilog for the server: human lines by default, one JSON object per line for containers.</summary>
+internal static class ServerLogging
+{
+    private const string HumanTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    public static LoggerConfiguration Configure(LoggerConfiguration configuration, LogFormat format, Action<LoggerConfiguration>? sinks)
+    {
+        configuration
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            // A failed start is reported once, by the caller, with advice; not again here with a stack trace.
+            .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
+            .Enrich.FromLogContext();
+        if (sinks is not null)
+        {
+            sinks(configuration);
+        }
+        else if (format == LogFormat.Json)
+        {
+            configuration.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose);
+        }
+        else
+        {
+            configuration.WriteTo.Console(outputTemplate: HumanTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return configuration;
+    }
+
+    /// <summary>
+    /// Request log level: successes at Debug (a busy server answers thousands a second from cache),
+    /// refusals and errors above. The request logger records method, path (no query) and status: no headers.
+    /// </summary>
+    public static LogEventLevel RequestLevel(int status, Exception? exception) =>
+        exception is not null || status >= 500 ? LogEventLevel.Error
+        : status >= 400 ? LogEventLevel.Warning
+        : LogEventLevel.Debug;
+}

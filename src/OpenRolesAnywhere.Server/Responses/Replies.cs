@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http;
+using OpenRolesAnywhere.Core;
+
+namespace OpenRolesAnywhere.Server.Responses;
+
+/// <summary>The server's answers as bytes. Error messages never carry a secret: they come from <see cref="CredentialException"/> or from here.</summary>
+internal static class Replies
+{
+    public const string JsonContentType = "application/json";
+
+    public static IResult Ok(byte[] body, string contentType = JsonContentType) => new BytesResult(StatusCodes.Status200OK, body, contentType);
+
+    public static IResult Json(int status, string code, string message) =>
+        new BytesResult(status, CredentialJson.Error(code, message), JsonContentType);
+
+    /// <summary>Nothing valid to hand out: 503 with the reason (agent locked, certificate expired, access denied...).</summary>
+    public static IResult Unavailable(CredentialException failure) =>
+        Json(StatusCodes.Status503ServiceUnavailable, failure.Kind.ToString(), failure.Message);
+
+    public static IResult UnknownSource(string name, IEnumerable<string> known) =>
+        Json(StatusCodes.Status404NotFound, "NotFound", $"No credential source is named '{name}'. Configured: {string.Join(", ", known)}.");
+
+    private sealed class BytesResult(int status, byte[] body, string contentType) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = contentType;
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body).AsTask();
+        }
+    }
+}

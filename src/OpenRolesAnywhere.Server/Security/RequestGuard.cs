@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenRolesAnywhere.Server.Hosting;
+using OpenRolesAnywhere.Server.Logging;
+using OpenRolesAnywhere.Server.Responses;
+
+namespace OpenRolesAnywhere.Server.Security;
+
+/// <summary>
+/// The checks every request passes first: a loopback-only server refuses other peers; the <c>Host</c>
+/// header must be an IP literal, <c>localhost</c> or a name allowed by flag (a web page whose DNS name was
+/// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes. Repeated slashes in
+/// the path count as one.
+/// </summary>
+internal static partial class RequestGuard
+{
+    public static IApplicationBuilder UseRequestGuard(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<ServeOptions>();
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestGuard));
+        var allowedHosts = new HashSet<string>(options.AllowedHosts.Append("localhost"), StringComparer.OrdinalIgnoreCase);
+        return app.Use((context, next) =>
+        {
+            var peer = context.Connection.RemoteIpAddress;
+            if (!options.AllowRemote && peer is not null && !Listeners.IsLoopback(peer))
+            {
+                Log.RefusedPeer(logger, peer.ToString());
+                return Refuse(context, StatusCodes.Status403Forbidden, "Forbidden", "This server answers only requests from this machine.");
+            }
+
+            var host = context.Request.Host.Host;
+            if (host.Length > 0 && !allowedHosts.Contains(host) && !IPAddress.TryParse(host.Trim('[', ']'), out _))
+            {
+                Log.RefusedHost(logger, host);
+                return Refuse(context, StatusCodes.Status403Forbidden, "Forbidden", "The Host header names a host this server does not answer to.");
+            }
+
+            if (context.Request.ContentLength > Listeners.MaximumBodyBytes || context.Request.Headers.TransferEncoding.Count > 0)
+            {
+                return Refuse(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", "This server takes no request bodies.");
+            }
+
+            // The .NET SDK joins an endpoint that ends in '/' with "/latest/...": "//latest/api/token". The real IMDS takes it.
+            if (context.Request.Path.Value is { } path && path.Contains("//", StringComparison.Ordinal))
+            {
+                context.Request.Path = new PathString(RepeatedSlashes().Replace(path, "/"));
+            }
+
+            return next(context);
+        });
+    }
+
+    [GeneratedRegex("/{2,}")]
+    private static partial Regex RepeatedSlashes();
+
+    /// <summary>Whether the peer is another machine (null: a Unix socket peer, which is local).</summary>
+    public static bool IsRemotePeer(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } peer && !Listeners.IsLoopback(peer);
+
+    private static Task Refuse(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = Replies.JsonContentType;
+        return context.Response.Body.WriteAsync(CredentialJson.Error(code, message)).AsTask();
+    }
+}

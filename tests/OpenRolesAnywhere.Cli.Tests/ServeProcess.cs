@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using OpenRolesAnywhere.TestCommon;
+
+namespace OpenRolesAnywhere.Cli.Tests;
+
+/// <summary>`openrolesanywhere serve` as a real child process on a free loopback port, stopped with SIGTERM.</summary>
+internal sealed class ServeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private ServeProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        _process.ErrorDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
+        _process.OutputDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts <paramref name="launcher"/> (e.g. systemd-socket-activate) or the CLI, and waits until /healthz answers.</summary>
+    public static async Task<ServeProcess> StartAsync(IEnumerable<string> serveArguments, IDictionary<string, string?> environment, int? port = null, IEnumerable<string>? launcher = null)
+    {
+        var chosen = port ?? FreePort();
+        var command = (launcher ?? []).Concat(["dotnet", ProcessRunner.CliAssembly(), "serve"]).Concat(serveArguments)
+            .Concat(launcher is null ? ["--listen", $"http://127.0.0.1:{chosen}"] : []).ToList();
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var server = new ServeProcess(Process.Start(start)!, chosen);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"serve exited with {server.ExitCode}: {server.Log}");
+            }
+
+            try
+            {
+                using var health = await http.GetAsync("/healthz");
+                if (health.IsSuccessStatusCode && (await health.Content.ReadAsStringAsync()).Contains("\"status\":\"ok\"", StringComparison.Ordinal))
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Socket activation: the first request waits for the process to start.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                await server.DisposeAsync();
+                throw new TimeoutException("serve did not become healthy: " + server.Log);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>SIGTERM, as systemd and docker stop it; returns the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,262 @@
+using Microsoft.Extensions.Time.Testing;
+using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.TestCommon;
+using OpenRolesAnywhere.TestCommon.Credentials;
+
+namespace OpenRolesAnywhere.Core.Tests.Credentials;
+
+public sealed class CredentialCacheTests : IDisposable
+{
+    private static readonly CredentialException Outage = new(CredentialErrorKind.ServiceUnavailable, "Roles Anywhere failed with HTTP 503; try again later.");
+    private static readonly CredentialException Throttling = new(CredentialErrorKind.Throttled, "Roles Anywhere is throttling CreateSession.");
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 5, 0, 0, TimeSpan.Zero));
+    private readonly CountingCredentialSource _source;
+    private readonly CredentialCache _cache;
+
+    public CredentialCacheTests()
+    {
+        _source = new CountingCredentialSource(_time);
+        _cache = new CredentialCache(_time, random: new Random(7));
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    [Fact]
+    public async Task GetAsync_TwoHundredConcurrentColdRequests_ShareOneFetch()
+    {
+        _source.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var requests = Enumerable.Range(0, 200).Select(_ => Task.Run(() => _cache.GetAsync(_source, CancellationToken.None))).ToArray();
+        await Eventually.TrueAsync(() => _source.Calls == 1, "the first fetch started");
+        await Task.Delay(50);
+        _source.Hold.SetResult();
+
+        var answers = await Task.WhenAll(requests);
+
+        Assert.Equal(1, _source.Calls);
+        Assert.All(answers, a => Assert.Equal(CountingCredentialSource.AccessKeyIdOf(1), a.Credentials.AccessKeyId));
+    }
+
+    [Fact]
+    public async Task GetAsync_WellWithinLifetime_AnswersFromMemory()
+    {
+        var first = await _cache.GetAsync(_source, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(25));
+
+        var second = await _cache.GetAsync(_source, CancellationToken.None);
+
+        Assert.Same(first, second);
+        Assert.Equal(1, _source.Calls);
+    }
+
+    [Fact]
+    public async Task GetAsync_ClientReturningWithFifteenMinutesLeft_GetsCredentialsRefreshedAheadInTheBackground()
+    {
+        var first = await _cache.GetAsync(_source, CancellationToken.None);
+
+        // 30 min before expiry the timer refreshes without any request.
+        _time.Advance(TimeSpan.FromMinutes(30));
+        await Eventually.TrueAsync(() => _cache.Status(_source).ObtainedAt > first.ObtainedAt, "the background refresh finished");
+        Assert.Equal(2, _source.Calls);
+
+        // A client that got the first credentials comes back with 15 min left on them.
+        _time.Advance(TimeSpan.FromMinutes(15));
+        var answer = await _cache.GetAsync(_source, CancellationToken.None);
+
+        Assert.Equal(CountingCredentialSource.AccessKeyIdOf(2), answer.Credentials.AccessKeyId);
+        Assert.True(answer.Expiration - _time.GetUtcNow() >= TimeSpan.FromMinutes(45));
+        Assert.Equal(2, _source.Calls);
+    }
+
+    [Fact]
+    public async Task GetAsync_ShortSession_RefreshesAtHalfItsLifetime()
+    {
+        _source.Lifetime = TimeSpan.FromMinutes(15);
+        await _cache.GetAsync(_source, CancellationToken.None);
+
+        _time.Advance(TimeSpan.FromMinutes(7));
+        await Task.Delay(50);
+        Assert.Equal(1, _source.Calls);
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        await Eventually.TrueAsync(() => _source.Calls == 2, "the refresh at half the lifetime started");
+    }
+
+    [Fact]
+    public async Task GetAsync_UnderFiveMinutesLeftWhileRefreshRuns_WaitsForTheFreshCredentials()
+    {
+        await _cache.GetAsync(_source, CancellationToken.None);
+        _source.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _time.Advance(TimeSpan.FromMinutes(56));
+        await Eventually.TrueAsync(() => _source.Calls == 2, "the refresh started");
+
+        var request = _cache.GetAsync(_source, CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(request.IsCompleted, "credentials with 4 min left were handed out although a refresh was running");
+        _source.Hold.SetResult();
+        var answer = await request;
+
+        Assert.Equal(CountingCredentialSource.AccessKeyIdOf(2), answer.Credentials.AccessKeyId);
+        Assert.Equal(2, _source.Calls);
+    }
+
+    [Fact]
+    public async Task GetAsync_RefreshFailsWithUnderFiveMinutesLeft_ServesLastGoodCredentials()
+    {
+        var first = await _cache.GetAsync(_source, CancellationToken.None);
+        _source.Failure = Outage;
+        _time.Advance(TimeSpan.FromMinutes(56));
+
+        var answer = await _cache.GetAsync(_source, CancellationToken.None);
+
+        Assert.Same(first, answer);
+    }
+
+    [Fact]
+    public async Task GetAsync_OutageThroughExpiry_ServesLastGoodUntilExpiryThenTheReasonButNeverExpiredCredentials()
+    {
+        var first = await _cache.GetAsync(_source, CancellationToken.None);
+        _source.Failure = Outage;
+
+        CredentialException? refused = null;
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromMinutes(70); elapsed += TimeSpan.FromSeconds(10))
+        {
+            _time.Advance(TimeSpan.FromSeconds(10));
+            var now = _time.GetUtcNow();
+            try
+            {
+                var answer = await _cache.GetAsync(_source, CancellationToken.None);
+                Assert.Same(first, answer);
+                Assert.True(answer.Expiration - now > TimeSpan.FromSeconds(29), $"handed out credentials {answer.Expiration - now} before expiry");
+            }
+            catch (CredentialException e)
+            {
+                Assert.True(first.Expiration - now <= TimeSpan.FromSeconds(30), $"refused with {first.Expiration - now} left on good credentials");
+                refused = e;
+            }
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal(CredentialErrorKind.ServiceUnavailable, refused.Kind);
+        Assert.Equal(Outage.Message, refused.Message);
+        // 40 min of outage with back-off doubling to at most 2 min: tens of attempts, not hundreds.
+        Assert.InRange(_source.Calls, 10, 60);
+    }
+
+    [Fact]
+    public async Task GetAsync_OutageEnds_NextRetryRestoresFreshCredentials()
+    {
+        await _cache.GetAsync(_source, CancellationToken.None);
+        _source.Failure = Outage;
+        _time.Advance(TimeSpan.FromMinutes(31));
+        await Eventually.TrueAsync(() => _cache.Status(_source).LastErrorKind == CredentialErrorKind.ServiceUnavailable, "the refresh failed");
+
+        _source.Failure = null;
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await Eventually.TrueAsync(() => _cache.Status(_source).LastErrorKind is null, "a retry succeeded");
+        var answer = await _cache.GetAsync(_source, CancellationToken.None);
+
+        Assert.NotEqual(CountingCredentialSource.AccessKeyIdOf(1), answer.Credentials.AccessKeyId);
+        Assert.True(answer.Expiration - _time.GetUtcNow() > TimeSpan.FromMinutes(55));
+    }
+
+    [Fact]
+    public async Task GetAsync_Throttled_CallersGetTheReasonAtOnceWithoutNewFetchesUntilTheBackOffEnds()
+    {
+        _source.Failure = Throttling;
+        var first = await Assert.ThrowsAsync<CredentialException>(() => _cache.GetAsync(_source, CancellationToken.None));
+        Assert.Equal(CredentialErrorKind.Throttled, first.Kind);
+
+        for (var i = 0; i < 100; i++)
+        {
+            var again = await Assert.ThrowsAsync<CredentialException>(() => _cache.GetAsync(_source, CancellationToken.None));
+            Assert.Equal(CredentialErrorKind.Throttled, again.Kind);
+            Assert.Equal(Throttling.Message, again.Message);
+        }
+
+        Assert.Equal(1, _source.Calls);
+        // Throttling backs off 10 s jittered to [5 s, 10 s], then 20 s to [10 s, 20 s].
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        await Task.Delay(50);
+        Assert.Equal(1, _source.Calls);
+        _time.Advance(TimeSpan.FromSeconds(5.2));
+        await Eventually.TrueAsync(() => _source.Calls == 2, "the first retry ran");
+        await Eventually.TrueAsync(() => _cache.Status(_source).NextAttempt > _time.GetUtcNow(), "the second back-off was set");
+        var wait = _cache.Status(_source).NextAttempt!.Value - _time.GetUtcNow();
+        Assert.InRange(wait, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task GetAsync_SourceHandsOutAlreadyExpiredCredentials_RefusesThemAndSaysCheckTheClock()
+    {
+        _source.Lifetime = TimeSpan.FromSeconds(-5);
+
+        var e = await Assert.ThrowsAsync<CredentialException>(() => _cache.GetAsync(_source, CancellationToken.None));
+
+        Assert.Equal(CredentialErrorKind.ServiceUnavailable, e.Kind);
+        Assert.Contains("clock", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_CallerGivesUp_SharedFetchCarriesOnForOthers()
+    {
+        _source.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var impatient = new CancellationTokenSource();
+        var abandoned = _cache.GetAsync(_source, impatient.Token);
+        var patient = _cache.GetAsync(_source, CancellationToken.None);
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+
+        _source.Hold.SetResult();
+
+        Assert.Equal(CountingCredentialSource.AccessKeyIdOf(1), (await patient).Credentials.AccessKeyId);
+        Assert.Equal(1, _source.Calls);
+    }
+
+    [Fact]
+    public async Task Status_AfterSuccessAndFailure_ReportsValidityAndTheLastReason()
+    {
+        Assert.False(_cache.Status(_source).HasValidCredentials);
+        _cache.Prefetch(_source);
+        await Eventually.TrueAsync(() => _cache.Status(_source).HasValidCredentials, "the prefetch finished");
+
+        _source.Failure = new CredentialException(CredentialErrorKind.KeyLocked, "The SSH agent is locked: unlock it with ssh-add -X.");
+        _time.Advance(TimeSpan.FromMinutes(31));
+        await Eventually.TrueAsync(() => _cache.Status(_source).LastErrorKind is not null, "the refresh failed");
+        var status = _cache.Status(_source);
+
+        Assert.True(status.HasValidCredentials);
+        Assert.Equal(CredentialErrorKind.KeyLocked, status.LastErrorKind);
+        Assert.Equal("The SSH agent is locked: unlock it with ssh-add -X.", status.LastError);
+        Assert.Equal("default", status.Name);
+    }
+
+    [Fact]
+    public async Task Dispose_WithRefreshScheduled_NoFurtherFetches()
+    {
+        await _cache.GetAsync(_source, CancellationToken.None);
+
+        _cache.Dispose();
+        _time.Advance(TimeSpan.FromHours(2));
+        await Task.Delay(50);
+
+        Assert.Equal(1, _source.Calls);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => _cache.GetAsync(_source, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(CredentialErrorKind.Network, 1, 0.5, 1)]
+    [InlineData(CredentialErrorKind.Network, 3, 2, 4)]
+    [InlineData(CredentialErrorKind.Network, 20, 60, 120)]
+    [InlineData(CredentialErrorKind.Throttled, 1, 5, 10)]
+    [InlineData(CredentialErrorKind.Throttled, 2, 10, 20)]
+    [InlineData(CredentialErrorKind.AccessDenied, 1, 5, 10)]
+    public void RetryDelay_ByKindAndFailureCount_GrowsExponentiallyWithinJitterBounds(CredentialErrorKind kind, int failures, double lowSeconds, double highSeconds)
+    {
+        var policy = CredentialCachePolicy.Default;
+        var failure = new CredentialException(kind, "x");
+
+        Assert.Equal(TimeSpan.FromSeconds(lowSeconds), policy.RetryDelay(failures, failure, 0));
+        Assert.Equal(TimeSpan.FromSeconds(highSeconds), policy.RetryDelay(failures, failure, 1));
+    }
+}

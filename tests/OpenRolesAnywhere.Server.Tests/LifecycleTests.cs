@@ -1,0 +1,171 @@
+using System.Net.Sockets;
+using System.Text;
+using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.TestCommon;
+using OpenRolesAnywhere.TestCommon.Credentials;
+
+namespace OpenRolesAnywhere.Server.Tests;
+
+public sealed class LifecycleTests
+{
+    [Fact]
+    public async Task Stop_WithRequestInFlight_FinishesItAndRemovesTheSocket()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = await RunningServer.StartAsync(arrange: s => s["slow"].Hold = hold, extraSources: ["slow"]);
+        var inFlight = server.Client.SendAsync(server.ContainerRequest("/v1/credentials/slow"));
+        await Task.Delay(200);
+
+        var stopping = server.App.StopAsync();
+        await Task.Delay(200);
+        Assert.False(stopping.IsCompleted, "shutdown did not wait for the request in flight");
+        hold.SetResult();
+        using var response = await inFlight;
+        await stopping;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(File.Exists(server.Socket));
+        Assert.True(File.Exists(server.TokenFile), "the token file must outlive the server: containers keep reading it");
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Start_StaleSocketFileLeftByACrash_IsReplaced()
+    {
+        var directory = RunningServer.NewDirectory();
+        var socketPath = Path.Combine(directory, "server.sock");
+        using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+        }
+
+        await using var app = CredentialServer.Build(RunningServer.OptionsIn(directory), _ => new CountingCredentialSource(TimeProvider.System));
+        await app.StartAsync();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socketPath));
+        await app.StopAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Start_TokenFileWithTrailingNewline_FailsSayingWhy()
+    {
+        var directory = RunningServer.NewDirectory();
+        await File.WriteAllTextAsync(Path.Combine(directory, "server.token"), "my-token-0123456789\n");
+        await using var app = CredentialServer.Build(RunningServer.OptionsIn(directory), _ => new CountingCredentialSource(TimeProvider.System));
+
+        var e = await Assert.ThrowsAsync<CredentialException>(() => app.StartAsync());
+
+        Assert.Contains("line break", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("my-token", e.Message, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Start_GivenTokenFile_UsesItUnchanged()
+    {
+        var directory = RunningServer.NewDirectory();
+        var tokenFile = Path.Combine(directory, "server.token");
+        await File.WriteAllTextAsync(tokenFile, "given-token-0123456789");
+        await using var app = CredentialServer.Build(RunningServer.OptionsIn(directory), _ => new CountingCredentialSource(TimeProvider.System));
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First(u => u.Contains("127.0.0.1", StringComparison.Ordinal))) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/credentials");
+        request.Headers.TryAddWithoutValidation("Authorization", "given-token-0123456789");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("given-token-0123456789", await File.ReadAllTextAsync(tokenFile));
+        await app.StopAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Config_SeveralSourcesAndDefault_ServesEachByNameAndTheDefault()
+    {
+        var directory = RunningServer.NewDirectory();
+        var config = Path.Combine(directory, "serve.json");
+        await File.WriteAllTextAsync(config, """
+            {
+              "DefaultSource": "prod",
+              "Sources": [
+                { "Name": "dev", "Certificate": "dev.pem", "RoleArn": "arn:aws:iam::123456789012:role/dev", "SessionDuration": "1h" },
+                { "Name": "prod", "Certificate": "prod.pem", "Key": { "SshFingerprint": "SHA256:abc" }, "RoleArn": "arn:aws:iam::123456789012:role/prod",
+                  "TrustAnchorArn": "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t", "ProfileArn": "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p" }
+              ]
+            }
+            """);
+        var seen = new List<string>();
+        var options = RunningServer.OptionsIn(directory, configFile: config);
+        await using var app = CredentialServer.Build(
+            new ServeOptions { Listen = options.Listen, TokenFile = options.TokenFile, UnixSocket = null, ConfigFile = config },
+            o =>
+            {
+                seen.Add($"{o.Name} {o.Certificate} {o.Key.SshFingerprint} {o.SessionDuration}");
+                return new CountingCredentialSource(TimeProvider.System, o.Name!);
+            });
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var token = await File.ReadAllTextAsync(options.TokenFile);
+
+        var byDefault = await RoleOfAsync(client, "/v1/credentials", token);
+        var dev = await RoleOfAsync(client, "/v1/credentials/dev", token);
+
+        Assert.Equal("arn:aws:iam::123456789012:role/prod", byDefault);
+        Assert.Equal("arn:aws:iam::123456789012:role/dev", dev);
+        Assert.Equal(["dev dev.pem  1h", "prod prod.pem SHA256:abc 3600"], seen);
+        await app.StopAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("""{"Sources":[{"Name":"a","Certificate":"a.pem","RoleArn":"not-an-arn"}]}""", "Sources[0].RoleArn")]
+    [InlineData("""{"Sources":[{"Name":"a","Certificate":"a.pem","RoleArn":"arn:aws:iam::1:role/a"},{"Name":"a","Certificate":"b.pem","RoleArn":"arn:aws:iam::1:role/b"}]}""", "Sources[1].Name")]
+    [InlineData("""{"Sources":[{"Name":"a b","Certificate":"a.pem","RoleArn":"arn:aws:iam::1:role/a"}]}""", "Sources[0].Name")]
+    [InlineData("""{"Sources":[{"Name":"a","Certificate":"a.pem","RoleArn":"arn:aws:iam::1:role/a","SessionDuration":"20h"}]}""", "Sources[0].SessionDuration")]
+    [InlineData("""{"Sources":[{"Name":"a","Certificate":"a.pem","RoleArn":"arn:aws:iam::1:role/a","ProfileArn":"arn:aws:iam::1:role/a"}]}""", "Sources[0].ProfileArn")]
+    [InlineData("""{"DefaultSource":"b","Sources":[{"Name":"a","Certificate":"a.pem","RoleArn":"arn:aws:iam::1:role/a"}]}""", "DefaultSource")]
+    [InlineData("""{"Sources":[]}""", "Sources:")]
+    [InlineData("""{"Sources":[{"Name":"a","Certificate":"a.pem","RoleArm":"arn:aws:iam::1:role/a"}]}""", "RoleArm")]
+    public async Task Config_Invalid_StartFailsNamingTheField(string json, string field)
+    {
+        var directory = RunningServer.NewDirectory();
+        var config = Path.Combine(directory, "serve.json");
+        await File.WriteAllTextAsync(config, json);
+        var options = RunningServer.OptionsIn(directory, configFile: config);
+        await using var app = CredentialServer.Build(
+            new ServeOptions { Listen = options.Listen, TokenFile = options.TokenFile, UnixSocket = null, ConfigFile = config },
+            _ => throw new InvalidOperationException("no source may be built from an invalid configuration"));
+
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+
+        var message = CredentialServer.DescribeStartFailure(e);
+        Assert.NotNull(message);
+        Assert.Contains(field, message, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public void Config_NotJson_BuildFailsSayingSo()
+    {
+        var directory = RunningServer.NewDirectory();
+        var config = Path.Combine(directory, "serve.json");
+        File.WriteAllText(config, "{ Sources: [");
+
+        var e = Assert.Throws<CredentialException>(() => CredentialServer.Build(RunningServer.OptionsIn(directory, configFile: config), _ => null!));
+
+        Assert.Contains("not valid JSON", e.Message, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static async Task<string?> RoleOfAsync(HttpClient client, string path, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Authorization", token);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("RoleArn").GetString();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net.Sockets;
+using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.TestCommon.Credentials;
+
+namespace OpenRolesAnywhere.Server.Tests;
+
+public sealed class LocalSocketTests : IAsyncLifetime
+{
+    private RunningServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(
+        arrange: s => s["locked"].Failure = new CredentialException(CredentialErrorKind.KeyLocked, "The SSH agent is locked: unlock it with ssh-add -X."),
+        extraSources: ["locked"]);
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public void Socket_AfterStart_IsPrivate()
+    {
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_server.Socket));
+    }
+
+    [Fact]
+    public async Task TryGet_KnownCacheKey_AnswersTheServersCachedCredentials()
+    {
+        var credentials = await LocalServerClient.TryGetAsync(_server.Socket, _server.Default.CacheKey, CancellationToken.None);
+
+        Assert.NotNull(credentials);
+        Assert.Equal(CountingCredentialSource.AccessKeyIdOf(1), credentials.AccessKeyId);
+        Assert.Equal("arn:aws:iam::123456789012:role/default", credentials.RoleArn);
+        Assert.Equal(1, _server.Default.Calls);
+    }
+
+    [Fact]
+    public async Task TryGet_UnknownCacheKey_AnswersNullSoTheCallerSignsItself()
+    {
+        Assert.Null(await LocalServerClient.TryGetAsync(_server.Socket, "some other certificate and role", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TryGet_SourceFailing_ThrowsTheServersReason()
+    {
+        var e = await Assert.ThrowsAsync<CredentialException>(() =>
+            LocalServerClient.TryGetAsync(_server.Socket, _server.Sources["locked"].CacheKey, CancellationToken.None));
+
+        Assert.Equal(CredentialErrorKind.KeyLocked, e.Kind);
+        Assert.Equal("The SSH agent is locked: unlock it with ssh-add -X.", e.Message);
+    }
+
+    [Fact]
+    public async Task TryGet_NoServer_AnswersNull()
+    {
+        Assert.Null(await LocalServerClient.TryGetAsync(Path.Combine(_server.Directory, "absent.sock"), _server.Default.CacheKey, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TryGet_StaleSocketFile_AnswersNull()
+    {
+        var stale = Path.Combine(_server.Directory, "stale.sock");
+        using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(stale));
+        }
+
+        Assert.Null(await LocalServerClient.TryGetAsync(stale, _server.Default.CacheKey, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task LocalPath_OverTcp_DoesNotExist()
+    {
+        using var response = await _server.Client.GetAsync(LocalServerClient.PathFor(_server.Default.CacheKey));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("SecretAccessKey", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_SocketHeldByARunningServer_FailsSayingSo()
+    {
+        var options = RunningServer.OptionsIn(_server.Directory) is var o
+            ? new ServeOptions { Listen = o.Listen, TokenFile = Path.Combine(_server.Directory, "second.token"), UnixSocket = _server.Socket, CommandLineSource = o.CommandLineSource }
+            : null!;
+        var e = await Assert.ThrowsAsync<CredentialException>(async () =>
+        {
+            await using var second = CredentialServer.Build(options, _ => new CountingCredentialSource(TimeProvider.System));
+            await second.StartAsync();
+        });
+
+        Assert.Contains("Another server already listens on", e.Message, StringComparison.Ordinal);
+    }
+}
