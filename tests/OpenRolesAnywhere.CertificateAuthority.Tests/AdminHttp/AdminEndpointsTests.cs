@@ -17,9 +17,13 @@ using OpenRolesAnywhere.TestCommon.FakeKms;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhereControlPlane;
 using OpenRolesAnywhere.TestCommon.LoopbackHost;
 
-namespace OpenRolesAnywhere.Server.Tests.Admin;
+namespace OpenRolesAnywhere.CertificateAuthority.Tests.AdminHttp;
 
-/// <summary>The admin routes on a real Kestrel, driven as curl would, against the verifying KMS and control-plane doubles.</summary>
+/// <summary>
+/// The admin routes of the server on a real Kestrel, driven as curl would, against the verifying KMS and
+/// control-plane doubles. They live here, not in the server's tests: AWS SDK clients leave process-wide
+/// state behind that upset the server's IMDS tests with the .NET SDK when both ran in one process.
+/// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
 {
