@@ -165,6 +165,18 @@ public sealed class KmsSignatureGeneratorTests : AdminHarnessTest
     }
 
     [Fact]
+    public async Task OpenAsync_KmsUnreachable_NetworkErrorNamingTheEndpointVariable()
+    {
+        var settings = Harness.Settings() with { KmsEndpoint = "http://127.0.0.1:9" };
+        using var kms = AwsResolution.CreateKmsClient(settings, AdminHarness.Region, settings.Credentials!);
+
+        var error = await Assert.ThrowsAsync<CredentialException>(() => KmsSignatureGenerator.OpenAsync(kms, "alias/ca", CancellationToken.None));
+
+        Assert.Equal(CredentialErrorKind.Network, error.Kind);
+        Assert.Contains("DescribeKey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KmsEndpoint_NotAUrl_ClearError()
     {
         var settings = new AwsSettings { KmsEndpoint = "kms.example" };
