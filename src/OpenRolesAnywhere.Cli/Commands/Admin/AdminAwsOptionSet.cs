@@ -21,6 +21,10 @@ internal sealed class AdminAwsOptionSet
         command.Options.Add(KmsEndpoint);
     }
 
+    /// <summary>For the commands that touch only local files (the ledger): no AWS flags to offer.</summary>
+    public static CertificateAuthorityAdmin CreateLocalAdmin(CliEnvironment environment, HttpClient http) =>
+        new(CaStateStore.Default(environment.Variable), new AwsSettings { Environment = environment.Variable }, environment.Time, http);
+
     public CertificateAuthorityAdmin CreateAdmin(ParseResult result, CliEnvironment environment, HttpClient http) => new(
         CaStateStore.Default(environment.Variable),
         new AwsSettings

@@ -8,13 +8,11 @@ internal sealed class ListCertificatesCommand : Command
     public ListCertificatesCommand(CliEnvironment environment)
         : base("list-certificates", "List every certificate this CA issued, from the ledger, with its status.")
     {
-        var aws = new AdminAwsOptionSet();
-        aws.AddTo(this);
 
         SetAction(async (parseResult, cancellationToken) =>
         {
             using var http = environment.CreateHttpClient();
-            var entries = aws.CreateAdmin(parseResult, environment, http).ListCertificates();
+            var entries = AdminAwsOptionSet.CreateLocalAdmin(environment, http).ListCertificates();
             var output = parseResult.InvocationConfiguration.Output;
             await output.WriteLineAsync("SERIAL\tKIND\tSTATUS\tNOT AFTER\tSUBJECT\tKEY");
             foreach (var entry in entries)

@@ -10,15 +10,13 @@ internal sealed class RevokeCommand : Command
     {
         var serial = new Option<string>("--serial") { Description = "Serial number, decimal or 0x hex (see `admin list-certificates`).", Required = true };
         var reason = new Option<string?>("--reason") { Description = "unspecified, key-compromise, ca-compromise, affiliation-changed, superseded, cessation-of-operation or privilege-withdrawn." };
-        var aws = new AdminAwsOptionSet();
         Options.Add(serial);
         Options.Add(reason);
-        aws.AddTo(this);
 
         SetAction(async (parseResult, cancellationToken) =>
         {
             using var http = environment.CreateHttpClient();
-            var entry = aws.CreateAdmin(parseResult, environment, http).Revoke(parseResult.GetValue(serial)!, parseResult.GetValue(reason));
+            var entry = AdminAwsOptionSet.CreateLocalAdmin(environment, http).Revoke(parseResult.GetValue(serial)!, parseResult.GetValue(reason));
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(
                 $"Revoked {entry.SerialNumber} ({entry.Subject}, {entry.RevocationReason}). Run `openrolesanywhere admin publish-crl` so Roles Anywhere refuses it.");
             return ExitCodes.Success;
