@@ -64,7 +64,8 @@ public sealed partial class CertificateAuthorityAdmin
                 $"A CA already exists here, registered as trust anchor {state.TrustAnchorArn}. Keep using it; to start another CA, use another configuration directory (XDG_CONFIG_HOME).");
         }
 
-        var kmsRegion = Arn.TryParse(request.KmsKeyId, out var keyArn) && keyArn.Service == "kms" && _aws.Region is null ? keyArn.Region : AwsResolution.Region(_aws);
+        // A key ARN pins the key's region; an id or alias is looked up in the configured region.
+        var kmsRegion = Arn.TryParse(request.KmsKeyId, out var keyArn) && keyArn.Service == "kms" ? keyArn.Region : AwsResolution.Region(_aws);
         var credentials = AwsResolution.Credentials(_aws);
         using var kms = AwsResolution.CreateKmsClient(_aws, kmsRegion, credentials);
         var key = await KmsSignatureGenerator.OpenAsync(kms, request.KmsKeyId, cancellationToken);
@@ -88,8 +89,9 @@ public sealed partial class CertificateAuthorityAdmin
         using (ca)
         {
             var pem = ca.ExportCertificatePem() + "\n";
-            var region = Arn.Parse(key.KeyArn, "KMS key ARN").Region;
-            var controlPlane = ControlPlane(_aws.Region ?? region, credentials);
+            // The trust anchor goes where the administrator's AWS configuration points, else beside the key.
+            var region = _aws.Region ?? AwsResolution.TryRegion() ?? Arn.Parse(key.KeyArn, "KMS key ARN").Region;
+            var controlPlane = ControlPlane(region, credentials);
             TrustAnchorSummary anchor;
             try
             {
@@ -202,7 +204,7 @@ public sealed partial class CertificateAuthorityAdmin
         // The ledger is opened before KMS is asked to sign: without a ledger nothing is signed.
         using var ledger = IssuanceLedger.Open(_store.LedgerPath, _ledgerLockTimeout);
         var keyArn = KmsKeyArn(ca);
-        using var kms = AwsResolution.CreateKmsClient(_aws, _aws.Region ?? keyArn.Region, AwsResolution.Credentials(_aws));
+        using var kms = AwsResolution.CreateKmsClient(_aws, keyArn.Region, AwsResolution.Credentials(_aws));
         var key = await KmsSignatureGenerator.OpenAsync(kms, keyArn.ToString(), cancellationToken);
         EnsureCaMatchesKey(ca, key);
         using var certificate = ledger.Issue(serial, LedgerEntry.KindEndEntity, now, () => CertificateFactory.CreateEndEntity(
@@ -239,7 +241,7 @@ public sealed partial class CertificateAuthorityAdmin
         var entries = ledger.List();
         var keyArn = KmsKeyArn(ca);
         var credentials = AwsResolution.Credentials(_aws);
-        using var kms = AwsResolution.CreateKmsClient(_aws, _aws.Region ?? keyArn.Region, credentials);
+        using var kms = AwsResolution.CreateKmsClient(_aws, keyArn.Region, credentials);
         var key = await KmsSignatureGenerator.OpenAsync(kms, keyArn.ToString(), cancellationToken);
         EnsureCaMatchesKey(ca, key);
         var now = _time.GetUtcNow();

@@ -16,18 +16,21 @@ internal static class AwsResolution
             return settings.Region.Trim();
         }
 
-        RegionEndpoint? resolved;
+        return TryRegion() ?? throw new CredentialException(CredentialErrorKind.InvalidInput,
+            "No AWS region is configured: set AWS_REGION, put `region = ...` in your AWS profile, or pass --region.");
+    }
+
+    /// <summary>The region the AWS SDK resolves (environment, profile, IMDS), or null when there is none.</summary>
+    public static string? TryRegion()
+    {
         try
         {
-            resolved = FallbackRegionFactory.GetRegionEndpoint();
+            return FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
         }
         catch (AmazonClientException)
         {
-            resolved = null;
+            return null;
         }
-
-        return resolved?.SystemName ?? throw new CredentialException(CredentialErrorKind.InvalidInput,
-            "No AWS region is configured: set AWS_REGION, put `region = ...` in your AWS profile, or pass --region.");
     }
 
     public static AWSCredentials Credentials(AwsSettings settings)

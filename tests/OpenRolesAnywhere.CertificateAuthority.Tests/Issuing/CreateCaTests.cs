@@ -91,6 +91,20 @@ public sealed class CreateCaTests : AdminHarnessTest
     }
 
     [Fact]
+    public async Task CreateCa_KeyArnInAnotherRegion_KmsAskedInTheKeysRegionAnchorInTheConfiguredOne()
+    {
+        await using var usEast = await TestCommon.FakeRolesAnywhereControlPlane.FakeRolesAnywhereControlPlaneServer.StartAsync(
+            "us-east-1", AdminHarness.AccessKeyId, AdminHarness.SecretAccessKey);
+        var key = Harness.Kms.AddKey();
+        var settings = Harness.Settings() with { Region = "us-east-1", RolesAnywhereEndpoint = usEast.Endpoint.ToString() };
+
+        var result = await Harness.Admin(settings).CreateCaAsync(new CreateCaRequest("Test CA", key.Arn, TimeSpan.FromDays(30), new SubjectName("Root")), CancellationToken.None);
+
+        Assert.StartsWith("arn:aws:rolesanywhere:us-east-1:", result.TrustAnchorArn, StringComparison.Ordinal);
+        Assert.All(Harness.Kms.Calls, c => Assert.True(c.Accepted));
+    }
+
+    [Fact]
     public async Task CreateCa_Twice_RefusedAndTheFirstKept()
     {
         var (key, first, _) = await Harness.CreateCaWithProfileAsync();
