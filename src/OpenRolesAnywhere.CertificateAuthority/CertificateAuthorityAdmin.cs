@@ -250,12 +250,23 @@ public sealed partial class CertificateAuthorityAdmin
         _store.SaveCrl(der);
 
         var controlPlane = ControlPlane(ControlPlaneRegion(state), credentials);
-        var imported = state.CrlId is null;
-        var crl = imported
-            ? await controlPlane.ImportCrlAsync(CrlName(state), der, trustAnchorArn, Tags, cancellationToken)
-            : await controlPlane.UpdateCrlAsync(state.CrlId!, der, cancellationToken);
-        if (imported)
+        CrlSummary? crl = null;
+        if (state.CrlId is { } crlId)
         {
+            try
+            {
+                crl = await controlPlane.UpdateCrlAsync(crlId, der, cancellationToken);
+            }
+            catch (CredentialException e) when (e.Kind == CredentialErrorKind.NotFound)
+            {
+                // The CRL was deleted in Roles Anywhere: import it afresh rather than leave revocations unpublished.
+            }
+        }
+
+        var imported = crl is null;
+        if (crl is null)
+        {
+            crl = await controlPlane.ImportCrlAsync(CrlName(state), der, trustAnchorArn, Tags, cancellationToken);
             _store.Save(state with { CrlId = crl.Id, CrlArn = crl.Arn });
         }
 

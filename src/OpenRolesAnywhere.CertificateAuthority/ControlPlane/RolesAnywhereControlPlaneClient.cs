@@ -100,9 +100,15 @@ internal sealed class RolesAnywhereControlPlaneClient
         string path, string member, string operation, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         var items = new List<T>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         string? nextToken = null;
         do
         {
+            if (nextToken is not null && !seen.Add(nextToken))
+            {
+                throw new CredentialException(CredentialErrorKind.ServiceUnavailable, $"Roles Anywhere answered {operation} with a nextToken it had given before; stopping.");
+            }
+
             List<KeyValuePair<string, string>> query = [new("pageSize", PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture))];
             if (nextToken is not null)
             {

@@ -136,6 +136,18 @@ public sealed class ControlPlaneTests : AdminHarnessTest
         Assert.Contains("127.0.0.1:9", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task List_ServerRepeatsItsNextToken_StopsWithAnError()
+    {
+        using var http = new HttpClient(new RepeatingTokenHandler());
+        var client = new RolesAnywhereControlPlaneClient(http, new Uri("http://127.0.0.1:1"), AdminHarness.Region,
+            new BasicAWSCredentials(AdminHarness.AccessKeyId, AdminHarness.SecretAccessKey), TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<CredentialException>(() => client.ListProfilesAsync(CancellationToken.None));
+
+        Assert.Contains("nextToken it had given before", error.Message, StringComparison.Ordinal);
+    }
+
     // The double must refuse what AWS refuses; these drive it directly, without our client's own checks.
     [Fact]
     public async Task FakeControlPlane_RequestBreakingTheModel_ValidationExceptionListingEachBreak()
@@ -245,5 +257,12 @@ public sealed class ControlPlaneTests : AdminHarnessTest
         var type = response.Headers.TryGetValues("X-Amzn-ErrorType", out var values) ? values.Single() : null;
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync());
         return (response.StatusCode, type, answer?["message"]?.GetValue<string>() ?? "");
+    }
+
+    /// <summary>A broken server that always says there is one more page, with the same token.</summary>
+    private sealed class RepeatingTokenHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{\"profiles\":[],\"nextToken\":\"again\"}") });
     }
 }

@@ -71,6 +71,21 @@ public sealed class RevokeAndCrlTests : AdminHarnessTest
     }
 
     [Fact]
+    public async Task PublishCrl_CrlDeletedInRolesAnywhere_ImportedAgain()
+    {
+        await Harness.CreateCaWithProfileAsync();
+        var first = await Harness.Admin().PublishCrlAsync(null, CancellationToken.None);
+        Harness.ControlPlane.FailNext("UpdateCrl", 404, "ResourceNotFoundException", "Resource not found.");
+
+        var second = await Harness.Admin().PublishCrlAsync(null, CancellationToken.None);
+
+        Assert.True(second.Imported);
+        Assert.NotEqual(first.CrlArn, second.CrlArn);
+        Assert.Equal(2, Harness.ControlPlane.Crls.Count);
+        Assert.Equal(second.CrlArn, Harness.Store.Load().CrlArn);
+    }
+
+    [Fact]
     public async Task PublishCrl_NothingRevoked_EmptyCrlStillSignedAndImported()
     {
         await Harness.CreateCaWithProfileAsync();
