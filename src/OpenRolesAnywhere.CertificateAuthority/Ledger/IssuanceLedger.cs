@@ -37,6 +37,16 @@ internal sealed class IssuanceLedger : IDisposable
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        // Created empty and owner-only first, so SQLite never makes it readable by others.
+        using (File.Create(path))
+        {
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         var ledger = Connect(path, SqliteOpenMode.ReadWriteCreate, lockTimeout);
         ledger.Guard(() =>
         {

@@ -75,6 +75,7 @@ public sealed class CreateCaTests : AdminHarnessTest
         var entry = Assert.Single(Harness.Admin().ListCertificates());
         Assert.Equal(("12345", LedgerEntry.KindCa), (entry.SerialNumber, entry.Kind));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Harness.Store.CaCertificatePath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Harness.Store.LedgerPath));
     }
 
     [Fact]
