@@ -32,27 +32,6 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
         await _cli.DisposeAsync();
     }
 
-    /// <summary>A config with one profile whose credential_process runs our CLI with <paramref name="arguments"/>.</summary>
-    private Dictionary<string, string?> AwsConfig(IEnumerable<string> arguments)
-    {
-        var command = string.Join(' ', new[] { "dotnet", ProcessRunner.CliAssembly(), "credential-process" }.Concat(arguments).Select(Quote));
-        var config = _cli.Temp.File("aws-config");
-        File.WriteAllText(config, $"[profile ora]\nregion = us-east-1\ncredential_process = {command}\n");
-        return new Dictionary<string, string?>
-        {
-            ["AWS_CONFIG_FILE"] = config,
-            ["AWS_SHARED_CREDENTIALS_FILE"] = _cli.Temp.File("no-credentials"),
-            ["AWS_PROFILE"] = "ora",
-            ["AWS_ACCESS_KEY_ID"] = null,
-            ["AWS_SECRET_ACCESS_KEY"] = null,
-            ["AWS_SESSION_TOKEN"] = null,
-            ["AWS_EC2_METADATA_DISABLED"] = "true",
-            ["HOME"] = _cli.Temp.Path,
-        };
-    }
-
-    private static string Quote(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"\"{value}\"" : value;
-
     private string[] FileKeyArguments()
     {
         var (certificate, key) = _cli.FileIdentity("rsa2048");
@@ -62,7 +41,7 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
     [Fact]
     public async Task Botocore_CredentialProcessProfile_GetsTheIssuedCredentials()
     {
-        var environment = AwsConfig(FileKeyArguments());
+        var environment = _cli.AwsConfig(FileKeyArguments());
 
         var result = await ProcessRunner.RunAsync("python3",
             ["-c", "import botocore.session; c = botocore.session.Session().get_credentials().get_frozen_credentials(); print(c.access_key); print(c.secret_key); print(c.token)"],
@@ -76,7 +55,7 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
     [Fact]
     public async Task AwsCli_CredentialProcessProfile_SignsAnStsCallThatVerifies()
     {
-        var environment = AwsConfig(FileKeyArguments());
+        var environment = _cli.AwsConfig(FileKeyArguments());
 
         var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString(), "--output", "json"],
             environment, TimeSpan.FromSeconds(90));
@@ -93,7 +72,7 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
         Directory.CreateDirectory(Path.Combine(config, "openrolesanywhere"));
         File.Copy(_cli.CertificateFor(_agent.EcdsaP256.PublicKey!, [FakeRolesAnywhereServer.TrustAnchorArn, FakeRolesAnywhereServer.ProfileArn]),
             Path.Combine(config, "openrolesanywhere", "mycert.pem"));
-        var environment = AwsConfig(["--name", "mycert", "--role-arn", FakeRolesAnywhereServer.RoleArn, "--endpoint", _cli.Fake.Endpoint.ToString()]);
+        var environment = _cli.AwsConfig(["--name", "mycert", "--role-arn", FakeRolesAnywhereServer.RoleArn, "--endpoint", _cli.Fake.Endpoint.ToString()]);
         environment["XDG_CONFIG_HOME"] = config;
         environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
 
@@ -110,7 +89,7 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
     public async Task AwsCli_CredentialProcessFails_ShowsOurMessageAndNoCredentials()
     {
         var (certificate, key) = _cli.FileIdentity(notAfter: DateTimeOffset.UtcNow.AddDays(-1));
-        var environment = AwsConfig(["--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()]);
+        var environment = _cli.AwsConfig(["--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()]);
 
         var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString()],
             environment, TimeSpan.FromSeconds(90));

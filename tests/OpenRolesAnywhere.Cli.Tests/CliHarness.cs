@@ -53,6 +53,30 @@ public sealed class CliHarness : IAsyncDisposable
         "--endpoint", Fake.Endpoint.ToString(),
     ];
 
+    /// <summary>
+    /// The environment for a real AWS client: a config with one profile whose credential_process runs our built
+    /// CLI with <paramref name="arguments"/>, and nothing else it could take credentials from.
+    /// </summary>
+    public Dictionary<string, string?> AwsConfig(IEnumerable<string> arguments)
+    {
+        var command = string.Join(' ', new[] { "dotnet", ProcessRunner.CliAssembly(), "credential-process" }.Concat(arguments).Select(Quote));
+        var config = Temp.File("aws-config");
+        File.WriteAllText(config, $"[profile ora]\nregion = us-east-1\ncredential_process = {command}\n");
+        return new Dictionary<string, string?>
+        {
+            ["AWS_CONFIG_FILE"] = config,
+            ["AWS_SHARED_CREDENTIALS_FILE"] = Temp.File("no-credentials"),
+            ["AWS_PROFILE"] = "ora",
+            ["AWS_ACCESS_KEY_ID"] = null,
+            ["AWS_SECRET_ACCESS_KEY"] = null,
+            ["AWS_SESSION_TOKEN"] = null,
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+            ["HOME"] = Temp.Path,
+        };
+    }
+
+    private static string Quote(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"\"{value}\"" : value;
+
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();

@@ -31,4 +31,17 @@ public static class TestKeys
         ECDsa ec => new(ec),
         _ => throw new ArgumentException("RSA or ECDsa only", nameof(key)),
     };
+
+    /// <summary>Checks a CreateSession-style signature (SHA-256; PKCS#1 v1.5 for RSA, DER for ECDSA) with .NET alone.</summary>
+    public static bool VerifySha256(System.Security.Cryptography.X509Certificates.PublicKey key, byte[] data, byte[] signature)
+    {
+        using var rsa = key.GetRSAPublicKey();
+        if (rsa is not null)
+        {
+            return rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+
+        using var ec = key.GetECDsaPublicKey() ?? throw new ArgumentException("RSA or EC public keys only", nameof(key));
+        return ec.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+    }
 }

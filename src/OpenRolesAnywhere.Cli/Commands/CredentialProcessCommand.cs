@@ -23,7 +23,7 @@ internal sealed class CredentialProcessCommand : Command
             var keys = new SigningKeyFactory(environment, parseResult.InvocationConfiguration.Error);
             using var http = environment.CreateHttpClient();
             var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
-            using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable);
+            using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable, keys.CertificateLoader(options.Key));
             // A running serve with the same certificate, key and role answers from its cache; else sign here.
             var credentials = await LocalServerClient.TryGetAsync(LocalServerPaths.Socket(environment.Variable), credentialSource.CacheKey, cancellationToken)
                 ?? await credentialSource.FetchAsync(cancellationToken);

@@ -10,7 +10,7 @@ namespace OpenRolesAnywhere.Cli.Commands;
 internal sealed class CredentialSourceOptionSet
 {
     public Option<string?> Name { get; } = new("--name") { Description = "Use the certificate saved as NAME.pem in ~/.config/openrolesanywhere ($XDG_CONFIG_HOME honoured); its ARNs come from the certificate." };
-    public Option<string?> Certificate { get; } = new("--certificate") { Description = "PEM certificate file (leaf first; any further certificates are intermediates)." };
+    public Option<string?> Certificate { get; } = new("--certificate") { Description = "PEM certificate file (leaf first; any further certificates are intermediates), or a pkcs11: URI of a certificate on a token." };
     public Option<string?> Intermediates { get; } = new("--intermediates") { Description = "PEM file of intermediate CA certificates, sent as X-Amz-X509-Chain." };
     public Option<string?> PrivateKey { get; } = new("--private-key") { Description = "PEM private key file, or a pkcs11: URI. Without it (and without --ssh-fingerprint), the SSH agent key matching the certificate signs." };
     public Option<string?> SshFingerprint { get; } = new("--ssh-fingerprint") { Description = "The SSH agent key to sign with, as `ssh-add -l` prints it (SHA256:...)." };

@@ -53,7 +53,7 @@ internal sealed class ServeCommand : Command
             var keys = new SigningKeyFactory(environment, parseResult.InvocationConfiguration.Error);
             using var http = environment.CreateHttpClient();
             var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
-            await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable), environment.Time);
+            await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable, keys.CertificateLoader(o.Key)), environment.Time);
             try
             {
                 await app.StartAsync(cancellationToken);

@@ -2,6 +2,7 @@ using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Core.Signing;
+using OpenRolesAnywhere.Signers.Pkcs11;
 using OpenRolesAnywhere.Signers.SshAgent;
 
 namespace OpenRolesAnywhere.Cli.Keys;
@@ -28,9 +29,9 @@ internal sealed class SigningKeyFactory : ISigningKeyFactory
     {
         if (options.PrivateKey is { } privateKey)
         {
-            if (privateKey.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase))
+            if (Pkcs11KeySource.IsPkcs11Uri(privateKey))
             {
-                throw new CredentialException(CredentialErrorKind.KeyUnsupported, "PKCS#11 keys are not supported by this build.");
+                return Pkcs11().OpenKey(privateKey, options);
             }
 
             return FileSigningKey.Load(privateKey, () => Secret(options, $"Password for {privateKey}: "));
@@ -38,6 +39,19 @@ internal sealed class SigningKeyFactory : ISigningKeyFactory
 
         return SshAgentKeys.Open(options.SshFingerprint, certificate, _environment.Variable);
     }
+
+    /// <summary>A PEM certificate file, or a certificate on a PKCS#11 token (<c>pkcs11:…;type=cert</c>).</summary>
+    public CertificateBundle LoadCertificate(string certificate, string? intermediates, KeySourceOptions options) =>
+        Pkcs11KeySource.IsPkcs11Uri(certificate)
+            ? Pkcs11().LoadCertificate(certificate, options, intermediates)
+            : CertificateBundle.Load(certificate, intermediates);
+
+    /// <summary>The certificate reader a credential source of these options uses (files, or a token for <c>pkcs11:</c>).</summary>
+    public Func<string, string?, CertificateBundle> CertificateLoader(KeySourceOptions options) =>
+        (certificate, intermediates) => LoadCertificate(certificate, intermediates, options);
+
+    // The PIN prompt only ever appears on a terminal: ReadSecret answers null when input is redirected.
+    private Pkcs11KeySource Pkcs11() => new(_environment.Variable, prompt => ConsolePrompt.ReadSecret(prompt, _prompt));
 
     /// <summary>A password or PIN: from the named environment variable, else asked on the terminal without echo.</summary>
     private string? Secret(KeySourceOptions options, string prompt)

@@ -59,7 +59,7 @@ public sealed class CredentialSourceOptions
 
     /// <summary>The cache key: what makes two sources ask CreateSession for the same thing.</summary>
     public string CacheKey(CreateSessionRequest request, string certificatePath) =>
-        string.Join('\n', Path.GetFullPath(certificatePath), Key.Describe(), request.TrustAnchorArn, request.ProfileArn,
+        string.Join('\n', certificatePath.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? KeySourceOptions.StripPin(certificatePath) : Path.GetFullPath(certificatePath), Key.Describe(), request.TrustAnchorArn, request.ProfileArn,
             request.RoleArn, request.RoleSessionName, (long)request.Duration.TotalSeconds, request.EffectiveRegion);
 
     private static CredentialException Missing(string flag, string what) =>
@@ -86,7 +86,32 @@ public sealed class KeySourceOptions
         ? (key.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? StripPin(key) : "file:" + Path.GetFullPath(key))
         : "ssh-agent:" + (SshFingerprint ?? "matching");
 
-    /// <summary>A PKCS#11 URI without its <c>pin-value</c>, for cache keys and messages.</summary>
-    public static string StripPin(string uri) =>
-        string.Join(';', uri.Split(';').Where(p => !p.TrimStart('?').StartsWith("pin-value=", StringComparison.OrdinalIgnoreCase)));
+    /// <summary>
+    /// A PKCS#11 URI without its <c>pin-value</c> (in the query after <c>?</c>, or misplaced in the path), for cache
+    /// keys and messages; pieces after it that are not <c>name=value</c> (a PIN's unencoded <c>;</c> or <c>&amp;</c>) go too.
+    /// </summary>
+    public static string StripPin(string uri)
+    {
+        static string Keep(string part, char separator)
+        {
+            var inPin = false;
+            var kept = new List<string>();
+            foreach (var piece in part.Split(separator))
+            {
+                var scheme = piece.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase);
+                var name = scheme ? piece["pkcs11:".Length..] : piece;
+                inPin = name.StartsWith("pin-value=", StringComparison.OrdinalIgnoreCase) || (inPin && !name.Contains('=', StringComparison.Ordinal));
+                if (!inPin || scheme)
+                {
+                    kept.Add(inPin ? "pkcs11:" : piece);
+                }
+            }
+
+            return string.Join(separator, kept);
+        }
+
+        var question = uri.IndexOf('?', StringComparison.Ordinal);
+        var path = Keep(question < 0 ? uri : uri[..question], ';');
+        return question < 0 ? path : Keep(uri[(question + 1)..], '&') is { Length: > 0 } query ? path + "?" + query : path;
+    }
 }

@@ -14,17 +14,26 @@ public sealed class RolesAnywhereCredentialSource : ICredentialSource, IDisposab
     private readonly ISigningKeyFactory _keys;
     private readonly RolesAnywhereClient _client;
     private readonly string _certificatePath;
+    private readonly Func<string, string?, CertificateBundle> _loadCertificate;
     private readonly SemaphoreSlim _keyLock = new(1, 1);
     private ISigningKey? _key;
 
+    /// <param name="loadCertificate">
+    /// Reads the certificate and intermediates (default: PEM files); the CLI passes one that also reads
+    /// <c>pkcs11:</c> URIs from a token.
+    /// </param>
     public RolesAnywhereCredentialSource(
-        CredentialSourceOptions options, ISigningKeyFactory keys, RolesAnywhereClient client, Func<string, string?>? environment = null)
+        CredentialSourceOptions options, ISigningKeyFactory keys, RolesAnywhereClient client, Func<string, string?>? environment = null,
+        Func<string, string?, CertificateBundle>? loadCertificate = null)
     {
+        _loadCertificate = loadCertificate ?? ((path, intermediates) => CertificateBundle.Load(path, intermediates));
         _options = options;
         _keys = keys;
         _client = client;
         _certificatePath = options.CertificatePath(environment);
-        Name = options.Name ?? Path.GetFileNameWithoutExtension(_certificatePath);
+        Name = options.Name ?? (_certificatePath.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase)
+            ? KeySourceOptions.StripPin(_certificatePath)
+            : Path.GetFileNameWithoutExtension(_certificatePath));
         using var certificate = LoadCertificate();
         CacheKey = options.CacheKey(options.ToRequest(certificate), _certificatePath);
     }
@@ -50,7 +59,7 @@ public sealed class RolesAnywhereCredentialSource : ICredentialSource, IDisposab
         }
     }
 
-    private CertificateBundle LoadCertificate() => CertificateBundle.Load(_certificatePath, _options.Intermediates);
+    private CertificateBundle LoadCertificate() => _loadCertificate(_certificatePath, _options.Intermediates);
 
     private async Task<ISigningKey> OpenKeyAsync(CertificateBundle certificate, CancellationToken cancellationToken)
     {
