@@ -77,6 +77,25 @@ public sealed class AcceptRequestTests : AdminHarnessTest
     }
 
     [Fact]
+    public async Task AcceptRequest_OpensslCsrAskingForExtensions_IssuedWithOnlyTheCasOwn()
+    {
+        await Harness.CreateCaWithProfileAsync();
+        var keyPath = Harness.Config.File("openssl.key");
+        var (keyExit, keyOutput) = Verification.Openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", keyPath);
+        Assert.True(keyExit == 0, keyOutput);
+        var csrPath = Harness.Config.File("openssl.csr");
+        var (csrExit, csrOutput) = Verification.Openssl("req", "-new", "-key", keyPath, "-subj", "/CN=from-openssl", "-addext", "subjectAltName=DNS:evil.example",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-out", csrPath);
+        Assert.True(csrExit == 0, csrOutput);
+
+        var issued = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(File.ReadAllText(csrPath)), CancellationToken.None);
+
+        using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
+        Assert.False(leaf.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+        Assert.DoesNotContain("evil.example", Verification.Openssl("x509", "-in", Verification.WritePem(Harness.Config, "leaf.pem", issued.CertificatePem), "-noout", "-text").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AcceptRequest_BarePublicKey_IssuedWithAWarning()
     {
         var (_, ca, profileArn) = await Harness.CreateCaWithProfileAsync();
