@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Amazon.Runtime;
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.Kms;
 using OpenRolesAnywhere.CertificateAuthority.Tests.Support;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.SigV4;
 
 namespace OpenRolesAnywhere.CertificateAuthority.Tests.Kms;
 
@@ -174,6 +176,41 @@ public sealed class KmsSignatureGeneratorTests : AdminHarnessTest
 
         Assert.Equal(CredentialErrorKind.Network, error.Kind);
         Assert.Contains("DescribeKey", error.Message, StringComparison.Ordinal);
+    }
+
+    // The double must check as KMS does; these drive it directly.
+    [Theory]
+    [InlineData(false, true, "MissingAuthenticationTokenException")]
+    [InlineData(true, true, "InvalidSignatureException")]
+    [InlineData(true, false, null)]
+    public async Task FakeKms_UnsignedOrBodyChangedAfterSigning_Refused(bool sign, bool tamper, string? expected)
+    {
+        var key = Harness.Kms.AddKey();
+        var signedBody = Encoding.UTF8.GetBytes($"{{\"KeyId\":\"{key.Id}\"}}");
+        var endpoint = Harness.Kms.Endpoint;
+        using var message = new HttpRequestMessage(HttpMethod.Post, endpoint);
+        message.Headers.TryAddWithoutValidation("X-Amz-Target", "TrentService.DescribeKey");
+        if (sign)
+        {
+            var signable = new SignableRequest("POST", "/")
+                .AddHeader("Host", $"{endpoint.Host}:{endpoint.Port}")
+                .AddHeader("Content-Type", "application/x-amz-json-1.1")
+                .AddHeader("X-Amz-Target", "TrentService.DescribeKey")
+                .SetBody(signedBody);
+            var signature = HmacSigner.SignHeaders(signable, new AwsCredentials(AdminHarness.AccessKeyId, AdminHarness.SecretAccessKey),
+                new CredentialScope(DateTimeOffset.UtcNow, AdminHarness.Region, "kms"));
+            message.Headers.TryAddWithoutValidation("X-Amz-Date", signable.Headers.Single(h => h.Key == "X-Amz-Date").Value);
+            message.Headers.TryAddWithoutValidation("Authorization", signature.AuthorizationHeader);
+        }
+
+        message.Content = new ByteArrayContent(tamper ? Encoding.UTF8.GetBytes($"{{\"KeyId\":\"{key.Arn}\"}}") : signedBody);
+        message.Content.Headers.ContentType = new("application/x-amz-json-1.1");
+
+        using var response = await Harness.Http.SendAsync(message);
+
+        // The untampered request is the control: it proves the refusals are about the signature alone.
+        Assert.Equal(expected is null, response.IsSuccessStatusCode);
+        Assert.Contains(expected ?? key.Arn, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
