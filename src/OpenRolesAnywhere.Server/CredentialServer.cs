@@ -63,6 +63,7 @@ public static class CredentialServer
         builder.Services.AddSingleton(services => new ServerToken(options.TokenFile, services.GetRequiredService<ILogger<ServerToken>>()));
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
+        builder.Services.AddHostedService<CertificateWatcher>();
 
         var app = builder.Build();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();

@@ -118,14 +118,16 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
         Assert.Equal(2, _cli.Fake.Calls);
     }
 
-    [Fact]
-    public async Task Serve_Sigterm_ExitsCleanlyAndRemovesItsSocket()
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Serve_StopSignal_ExitsCleanlyAndRemovesItsSocket(string signal)
     {
         var serve = await ServeProcess.StartAsync(_sourceFlags, _environment);
         var socket = Path.Combine(_environment["XDG_RUNTIME_DIR"]!, "openrolesanywhere", "server.sock");
         Assert.True(File.Exists(socket));
 
-        var exitCode = await serve.TerminateAsync();
+        var exitCode = await serve.TerminateAsync(signal);
 
         Assert.Equal(0, exitCode);
         Assert.False(File.Exists(socket));
@@ -148,6 +150,29 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("systemd passed 1 listening socket", serve.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_JsonLogFormat_WritesOneJsonObjectPerLineWithoutSecrets()
+    {
+        var serve = await ServeProcess.StartAsync([.. _sourceFlags, "--log-format", "json"], _environment);
+        await serve.TerminateAsync();
+        var token = await File.ReadAllTextAsync(Path.Combine(_environment["XDG_RUNTIME_DIR"]!, "openrolesanywhere", "server.token"));
+
+        var lines = serve.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        Assert.Contains(lines, l => l.Contains("Fetched credentials", StringComparison.Ordinal));
+        Assert.All(lines, line =>
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.True(json.RootElement.TryGetProperty("@t", out _), line);
+            Assert.True(json.RootElement.TryGetProperty("@m", out _), line);
+        });
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.DoesNotContain(issued.SecretAccessKey, serve.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(issued.SessionToken, serve.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, serve.Log, StringComparison.Ordinal);
+        await serve.DisposeAsync();
     }
 
     [Fact]

@@ -103,12 +103,12 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM, as systemd and docker stop it; returns the exit code.</summary>
-    public async Task<int> TerminateAsync()
+    /// <summary>SIGTERM (as systemd and docker stop it) or another signal; returns the exit code.</summary>
+    public async Task<int> TerminateAsync(string signal = "TERM")
     {
         if (!_process.HasExited)
         {
-            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await _process.WaitForExitAsync(timeout.Token);
         }

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using OpenRolesAnywhere.Core;
+using CredentialCache = OpenRolesAnywhere.Core.Credentials.CredentialCache;
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.Credentials;
 
@@ -14,7 +16,10 @@ public sealed class LifecycleTests
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = await RunningServer.StartAsync(arrange: s => s["slow"].Hold = hold, extraSources: ["slow"]);
         var inFlight = server.Client.SendAsync(server.ContainerRequest("/v1/credentials/slow"));
-        await Task.Delay(200);
+        // The request is in flight once it waits in the cache (counted as a miss).
+        await Eventually.TrueAsync(
+            () => server.Client.GetStringAsync("/metrics").Result.Contains("openrolesanywhere_cache_misses_total{source=\"slow\"} 1", StringComparison.Ordinal),
+            "the request reached the cache");
 
         var stopping = server.App.StopAsync();
         await Task.Delay(200);
@@ -143,6 +148,35 @@ public sealed class LifecycleTests
         var message = CredentialServer.DescribeStartFailure(e);
         Assert.NotNull(message);
         Assert.Contains(field, message, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task CertificateRenewed_WhileSourceFails_IsUsedWithoutWaitingOutTheBackOff()
+    {
+        var directory = RunningServer.NewDirectory();
+        var certificate = Path.Combine(directory, "workload.pem");
+        await File.WriteAllTextAsync(certificate, "expired certificate");
+        var config = Path.Combine(directory, "serve.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Sources = new[] { new { Name = "renewed", Certificate = certificate, RoleArn = "arn:aws:iam::123456789012:role/renewed" } } }));
+        var source = new CountingCredentialSource(TimeProvider.System, "renewed")
+        {
+            Failure = new CredentialException(CredentialErrorKind.CertificateInvalid, "The certificate expired; ask for a new one."),
+        };
+        await using var app = CredentialServer.Build(
+            new ServeOptions { Listen = ["http://127.0.0.1:0"], TokenFile = Path.Combine(directory, "server.token"), UnixSocket = null, ConfigFile = config },
+            _ => source);
+        await app.StartAsync();
+        var cache = app.Services.GetRequiredService<CredentialCache>();
+        await Eventually.TrueAsync(() => cache.Status(source).LastErrorKind == CredentialErrorKind.CertificateInvalid, "the first fetch failed");
+        var backOffEnds = cache.Status(source).NextAttempt!.Value;
+
+        source.Failure = null;
+        await File.WriteAllTextAsync(certificate, "renewed certificate");
+        await Eventually.TrueAsync(() => cache.Status(source).HasValidCredentials, "the renewed certificate was used", TimeSpan.FromSeconds(20));
+
+        Assert.True(DateTimeOffset.UtcNow < backOffEnds, "the fetch waited for the back-off instead of following the renewal");
+        await app.StopAsync();
         Directory.Delete(directory, recursive: true);
     }
 

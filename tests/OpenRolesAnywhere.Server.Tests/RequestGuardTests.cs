@@ -136,6 +136,18 @@ public sealed class RequestGuardTests : IAsyncLifetime
         Assert.Equal(StatusCodes.Status403Forbidden, imdsList.Response.StatusCode);
     }
 
+    [Fact]
+    public async Task Listen_SeveralLoopbackAddresses_ServesOnEach()
+    {
+        await using var server = await RunningServer.StartAsync(options: (d, c) => RunningServer.OptionsIn(d, listen: ["http://127.0.0.1:0", "http://127.0.0.2:0"]));
+        var second = new Uri(server.App.Urls.Single(u => u.StartsWith("http://127.0.0.2:", StringComparison.Ordinal)));
+        using var client = new HttpClient { BaseAddress = second };
+
+        using var response = await client.SendAsync(server.ContainerRequest());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Theory]
     [InlineData("http://0.0.0.0:9911", "--allow-remote")]
     [InlineData("http://*:9911", "--allow-remote")]

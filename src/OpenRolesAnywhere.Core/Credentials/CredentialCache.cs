@@ -113,6 +113,23 @@ public sealed class CredentialCache : IDisposable
         }
     }
 
+    /// <summary>
+    /// Ends the back-off after a failure and fetches now: something the failure depended on changed (a
+    /// renewed certificate). Does nothing while the entry is healthy or a fetch runs.
+    /// </summary>
+    public void RetryNow(ICredentialSource source)
+    {
+        var entry = EntryFor(source);
+        lock (entry.Gate)
+        {
+            if (entry.LastError is not null && entry.InFlight is null && !_stoppingToken.IsCancellationRequested)
+            {
+                entry.NextAttempt = DateTimeOffset.MinValue;
+                Observe(StartFetch(entry));
+            }
+        }
+    }
+
     /// <summary>What is held for <paramref name="source"/>; no secrets.</summary>
     public CredentialCacheStatus Status(ICredentialSource source)
     {

@@ -14,11 +14,14 @@ internal sealed class CredentialSources : IDisposable
     {
         var settings = configuration.Value;
         var sources = new List<ICredentialSource>();
+        var certificates = new List<(ICredentialSource, string)>();
         foreach (var options in settings.Sources)
         {
             try
             {
-                sources.Add(create(options));
+                var source = create(options);
+                sources.Add(source);
+                certificates.Add((source, Path.GetFullPath(options.CertificatePath())));
             }
             catch (CredentialException e)
             {
@@ -27,6 +30,7 @@ internal sealed class CredentialSources : IDisposable
         }
 
         All = sources;
+        Certificates = certificates;
         _byName = sources.ToDictionary(s => s.Name, StringComparer.Ordinal);
         _byKeyPath = sources.DistinctBy(s => s.CacheKey).ToDictionary(s => LocalServerClient.PathFor(s.CacheKey), StringComparer.Ordinal);
         Default = settings.DefaultSource is { } name ? _byName[name] : sources[0];
@@ -35,6 +39,9 @@ internal sealed class CredentialSources : IDisposable
     public IReadOnlyList<ICredentialSource> All { get; }
 
     public ICredentialSource Default { get; }
+
+    /// <summary>Each source's certificate file, watched so a renewed certificate is used at once.</summary>
+    public IReadOnlyList<(ICredentialSource Source, string Path)> Certificates { get; }
 
     public IEnumerable<string> Names => _byName.Keys;
 

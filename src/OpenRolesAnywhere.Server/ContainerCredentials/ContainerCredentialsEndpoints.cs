@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Server.Configuration;
 using OpenRolesAnywhere.Server.Responses;
@@ -28,23 +27,10 @@ internal static class ContainerCredentialsEndpoints
         return app;
     }
 
-    private static async Task<IResult> AnswerAsync(HttpContext context, ICredentialSource source, CredentialCache cache, ServerToken token)
-    {
-        if (Authorize(context, token) is { } refusal)
-        {
-            return refusal;
-        }
-
-        try
-        {
-            var cached = await cache.GetAsync(source, context.RequestAborted);
-            return Replies.Ok(CredentialJson.Container(cached));
-        }
-        catch (CredentialException e)
-        {
-            return Replies.Unavailable(e);
-        }
-    }
+    private static Task<IResult> AnswerAsync(HttpContext context, ICredentialSource source, CredentialCache cache, ServerToken token) =>
+        Authorize(context, token) is { } refusal
+            ? Task.FromResult(refusal)
+            : Replies.FromCacheAsync(cache, source, cached => Replies.Ok(CredentialJson.Container(cached)), context.RequestAborted);
 
     /// <summary>Null when the request carries the token; else the refusal (401 none, 403 wrong).</summary>
     public static IResult? Authorize(HttpContext context, ServerToken token)

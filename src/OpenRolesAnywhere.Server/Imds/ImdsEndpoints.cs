@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Server.Configuration;
 using OpenRolesAnywhere.Server.Responses;
@@ -38,31 +37,22 @@ internal static class ImdsEndpoints
     /// The instance profile description, which the .NET SDK reads before any credentials. Ours is named
     /// after the default source, in the account of its role.
     /// </summary>
-    private static async Task<IResult> InfoAsync(HttpContext context, CredentialSources sources, CredentialCache cache, ImdsTokens tokens, ServeOptions options, TimeProvider time)
+    private static Task<IResult> InfoAsync(HttpContext context, CredentialSources sources, CredentialCache cache, ImdsTokens tokens, ServeOptions options)
     {
         if (Refusal(context, tokens, options) is { } refusal)
         {
-            return refusal;
+            return Task.FromResult(refusal);
         }
 
-        try
+        var name = sources.Default.Name;
+        var id = "AIPA" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..17];
+        return Replies.FromCacheAsync(cache, sources.Default, cached => Replies.Ok(CredentialJson.Write(writer =>
         {
-            var cached = await cache.GetAsync(sources.Default, context.RequestAborted);
-            var name = sources.Default.Name;
-            var id = "AIPA" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..17];
-            var body = CredentialJson.Write(writer =>
-            {
-                writer.WriteString("Code", "Success");
-                writer.WriteString("LastUpdated", CredentialJson.Timestamp(cached.ObtainedAt));
-                writer.WriteString("InstanceProfileArn", $"arn:aws:iam::{cached.Credentials.AccountId}:instance-profile/{name}");
-                writer.WriteString("InstanceProfileId", id);
-            });
-            return Replies.Ok(body, TextContentType);
-        }
-        catch (CredentialException e)
-        {
-            return Replies.Unavailable(e);
-        }
+            writer.WriteString("Code", "Success");
+            writer.WriteString("LastUpdated", CredentialJson.Timestamp(cached.ObtainedAt));
+            writer.WriteString("InstanceProfileArn", $"arn:aws:iam::{cached.Credentials.AccountId}:instance-profile/{name}");
+            writer.WriteString("InstanceProfileId", id);
+        }), TextContentType), context.RequestAborted);
     }
 
     private static IResult IssueToken(HttpContext context, ImdsTokens tokens)
@@ -90,28 +80,10 @@ internal static class ImdsEndpoints
         return Results.Text(tokens.Issue(seconds), TextContentType);
     }
 
-    private static async Task<IResult> CredentialsAsync(string name, HttpContext context, CredentialSources sources, CredentialCache cache, ImdsTokens tokens, ServeOptions options)
-    {
-        if (Refusal(context, tokens, options) is { } refusal)
-        {
-            return refusal;
-        }
-
-        if (sources.Named(name) is not { } source)
-        {
-            return Results.NotFound();
-        }
-
-        try
-        {
-            var cached = await cache.GetAsync(source, context.RequestAborted);
-            return Replies.Ok(CredentialJson.Imds(cached), TextContentType);
-        }
-        catch (CredentialException e)
-        {
-            return Replies.Unavailable(e);
-        }
-    }
+    private static Task<IResult> CredentialsAsync(string name, HttpContext context, CredentialSources sources, CredentialCache cache, ImdsTokens tokens, ServeOptions options) =>
+        Refusal(context, tokens, options) is { } refusal ? Task.FromResult(refusal)
+        : sources.Named(name) is not { } source ? Task.FromResult(Results.NotFound())
+        : Replies.FromCacheAsync(cache, source, cached => Replies.Ok(CredentialJson.Imds(cached), TextContentType), context.RequestAborted);
 
     /// <summary>A token is required (IMDSv2) unless <c>--imds-v1</c>; a token sent must be valid either way.</summary>
     private static IResult? Refusal(HttpContext context, ImdsTokens tokens, ServeOptions options)

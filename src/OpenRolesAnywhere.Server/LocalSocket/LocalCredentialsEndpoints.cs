@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Server.Configuration;
 using OpenRolesAnywhere.Server.Responses;
@@ -16,27 +15,17 @@ internal static class LocalCredentialsEndpoints
 {
     public static IEndpointRouteBuilder MapLocalCredentials(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/local/credentials/{hash}", async (HttpContext context, CredentialSources sources, CredentialCache cache) =>
+        app.MapGet("/v1/local/credentials/{hash}", (HttpContext context, CredentialSources sources, CredentialCache cache) =>
         {
             // Kestrel gives Unix socket connections no IP addresses; every TCP connection has a local one.
             if (context.Connection.LocalIpAddress is not null)
             {
-                return Results.NotFound();
+                return Task.FromResult(Results.NotFound());
             }
 
-            if (sources.ForLocalPath(context.Request.Path.Value!) is not { } source)
-            {
-                return Replies.Json(StatusCodes.Status404NotFound, "NotFound", "This server has no source with that certificate, key and role.");
-            }
-
-            try
-            {
-                return Replies.Ok(CredentialJson.Container(await cache.GetAsync(source, context.RequestAborted)));
-            }
-            catch (CredentialException e)
-            {
-                return Replies.Unavailable(e);
-            }
+            return sources.ForLocalPath(context.Request.Path.Value!) is { } source
+                ? Replies.FromCacheAsync(cache, source, cached => Replies.Ok(CredentialJson.Container(cached)), context.RequestAborted)
+                : Task.FromResult(Replies.Json(StatusCodes.Status404NotFound, "NotFound", "This server has no source with that certificate, key and role."));
         });
         return app;
     }

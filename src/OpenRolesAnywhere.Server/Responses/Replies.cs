@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Credentials;
 
 namespace OpenRolesAnywhere.Server.Responses;
 
@@ -16,6 +17,19 @@ internal static class Replies
     /// <summary>Nothing valid to hand out: 503 with the reason (agent locked, certificate expired, access denied...).</summary>
     public static IResult Unavailable(CredentialException failure) =>
         Json(StatusCodes.Status503ServiceUnavailable, failure.Kind.ToString(), failure.Message);
+
+    /// <summary>The source's credentials in the form <paramref name="answer"/> writes, or 503 with the reason.</summary>
+    public static async Task<IResult> FromCacheAsync(CredentialCache cache, ICredentialSource source, Func<CachedCredentials, IResult> answer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return answer(await cache.GetAsync(source, cancellationToken));
+        }
+        catch (CredentialException e)
+        {
+            return Unavailable(e);
+        }
+    }
 
     public static IResult UnknownSource(string name, IEnumerable<string> known) =>
         Json(StatusCodes.Status404NotFound, "NotFound", $"No credential source is named '{name}'. Configured: {string.Join(", ", known)}.");

@@ -232,6 +232,21 @@ public sealed class CredentialCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task RetryNow_AfterFailure_FetchesAtOnceButNotWhenHealthy()
+    {
+        _source.Failure = Throttling;
+        await Assert.ThrowsAsync<CredentialException>(() => _cache.GetAsync(_source, CancellationToken.None));
+        _source.Failure = null;
+
+        _cache.RetryNow(_source);
+        await Eventually.TrueAsync(() => _cache.Status(_source).HasValidCredentials, "the early retry succeeded");
+        _cache.RetryNow(_source);
+        await Task.Delay(50);
+
+        Assert.Equal(2, _source.Calls);
+    }
+
+    [Fact]
     public async Task Dispose_WithRefreshScheduled_NoFurtherFetches()
     {
         await _cache.GetAsync(_source, CancellationToken.None);

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using OpenRolesAnywhere.TestCommon;
+using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
+
+namespace OpenRolesAnywhere.Bench;
+
+/// <summary>
+/// The issue's benchmarks, side by side in one run: a cold burst of 200 clients (CreateSession count),
+/// wrk on a cache hit against serve and against nginx answering the same bytes behind the same header
+/// check, credential-process wall time through a running server, and serve's resident memory.
+/// </summary>
+internal static partial class Benchmarks
+{
+    public static async Task<int> RunAsync(string cliDirectory, int seconds)
+    {
+        using var temp = new TempDirectory();
+        using var pki = TestPki.Create("Bench");
+        using var key = TestKeys.Create("p256");
+        using var leaf = pki.Issue(TestKeys.PublicKeyOf(key));
+        var certificate = pki.WritePem(temp.File("workload.pem"), leaf);
+        var keyFile = TestKeys.WritePkcs8(key, temp.File("workload.key"));
+        await using var upstream = await FakeRolesAnywhereServer.StartAsync(pki.Root);
+        // The first CreateSession takes 500 ms, so the burst below arrives while it is in flight.
+        upstream.Intercept(async _ =>
+        {
+            await Task.Delay(500);
+            return false;
+        });
+
+        string[] source =
+        [
+            "--certificate", certificate, "--private-key", keyFile,
+            "--trust-anchor-arn", FakeRolesAnywhereServer.TrustAnchorArn, "--profile-arn", FakeRolesAnywhereServer.ProfileArn,
+            "--role-arn", FakeRolesAnywhereServer.RoleArn, "--endpoint", upstream.Endpoint.ToString(),
+        ];
+        var runtime = temp.File("run");
+        Directory.CreateDirectory(runtime);
+        var environment = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = runtime, ["HOME"] = temp.Path };
+        var cli = Path.Combine(cliDirectory, "openrolesanywhere");
+        var port = FreePort();
+        using var serve = Start(cli, ["serve", .. source, "--listen", $"http://127.0.0.1:{port}"], environment);
+        var tokenFile = Path.Combine(runtime, "openrolesanywhere", "server.token");
+        await WaitForAsync(() => File.Exists(tokenFile) && Accepts(port));
+        var token = await File.ReadAllTextAsync(tokenFile);
+        var url = $"http://127.0.0.1:{port}/v1/credentials";
+
+        // 1. Cold burst.
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 200 };
+        using var http = new HttpClient(handler);
+        var burst = Stopwatch.StartNew();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }));
+        burst.Stop();
+        var burstOk = statuses.Count(s => s == HttpStatusCode.OK);
+        var burstCalls = upstream.Calls;
+
+        await Task.Delay(2000);
+        var idleRss = RssKiB(serve.Id);
+
+        // 2. Throughput on a cache hit, serve then nginx with the same body and check.
+        using var bodyRequest = new HttpRequestMessage(HttpMethod.Get, url);
+        bodyRequest.Headers.TryAddWithoutValidation("Authorization", token);
+        using var bodyResponse = await http.SendAsync(bodyRequest);
+        var body = await bodyResponse.Content.ReadAsStringAsync();
+        var serveWrk = await WrkAsync(url, token, seconds, 50);
+        var serveLight = await WrkAsync(url, token, seconds, 10);
+        var loadedRss = RssKiB(serve.Id, "VmHWM");
+
+        var nginxPort = FreePort();
+        var nginxDirectory = temp.File("nginx");
+        Directory.CreateDirectory(Path.Combine(nginxDirectory, "logs"));
+        await File.WriteAllTextAsync(Path.Combine(nginxDirectory, "nginx.conf"), NginxConfig(nginxPort, token, body));
+        using var nginx = Start("nginx", ["-p", nginxDirectory, "-c", "nginx.conf", "-g", "daemon off;"], new Dictionary<string, string?>());
+        await WaitForAsync(() => Accepts(nginxPort));
+        var nginxWrk = await WrkAsync($"http://127.0.0.1:{nginxPort}/v1/credentials", token, seconds, 50);
+        var nginxLight = await WrkAsync($"http://127.0.0.1:{nginxPort}/v1/credentials", token, seconds, 10);
+        nginx.Kill();
+
+        // 3. credential-process answered by the running server, against the .NET start-up floor.
+        var callsBefore = upstream.Calls;
+        var processTimes = new List<double>();
+        for (var i = 0; i < 21; i++)
+        {
+            processTimes.Add(await TimeAsync(cli, ["credential-process", .. source], environment));
+        }
+
+        var floorTimes = new List<double>();
+        for (var i = 0; i < 21; i++)
+        {
+            floorTimes.Add(await TimeAsync(cli, ["--version"], environment));
+        }
+
+        var processCalls = upstream.Calls - callsBefore;
+        serve.Kill();
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"cold burst: 200 concurrent clients -> {burstOk} answered 200, {burstCalls} CreateSession call(s), {burst.ElapsedMilliseconds} ms for all");
+        report.AppendLine(CultureInfo.InvariantCulture, $"wrk GET /v1/credentials (cache hit, {seconds} s, 2 threads, 50 connections):");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  serve: {serveWrk.RequestsPerSecond:0} req/s, p99 {serveWrk.P99}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  nginx: {nginxWrk.RequestsPerSecond:0} req/s, p99 {nginxWrk.P99}  (same bytes behind the same Authorization check)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  ratio serve/nginx: {serveWrk.RequestsPerSecond / nginxWrk.RequestsPerSecond:0.00}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  at 10 connections: serve {serveLight.RequestsPerSecond:0} req/s p99 {serveLight.P99}; nginx {nginxLight.RequestsPerSecond:0} req/s p99 {nginxLight.P99}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"credential-process via the running server: median {Median(processTimes):0} ms wall ({processCalls} CreateSession calls in 21 runs)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  floor, `openrolesanywhere --version`: median {Median(floorTimes):0} ms wall");
+        report.AppendLine(CultureInfo.InvariantCulture, $"serve resident memory: idle {idleRss / 1024.0:0.0} MiB, peak under wrk {loadedRss / 1024.0:0.0} MiB");
+        Console.Write(report);
+        return burstCalls == 1 && burstOk == 200 && processCalls == 0 ? 0 : 1;
+    }
+
+    private static string NginxConfig(int port, string token, string body) => $$"""
+        worker_processes auto;
+        error_log logs/error.log;
+        pid logs/nginx.pid;
+        events { worker_connections 1024; }
+        http {
+            access_log off;
+            server {
+                listen 127.0.0.1:{{port}};
+                location = /v1/credentials {
+                    if ($http_authorization != "{{token}}") { return 403; }
+                    default_type application/json;
+                    return 200 '{{body}}';
+                }
+            }
+        }
+        """;
+
+    private static async Task<(double RequestsPerSecond, string P99)> WrkAsync(string url, string token, int seconds, int connections)
+    {
+        var result = await ProcessRunner.RunAsync("wrk", ["-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "-H", $"Authorization: {token}", url], timeout: TimeSpan.FromSeconds(seconds + 30));
+        var rps = RequestsPerSecond().Match(result.Output);
+        var p99 = P99().Match(result.Output);
+        if (!rps.Success || !p99.Success || result.Output.Contains("Non-2xx", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("wrk failed or saw errors: " + result.Output + result.Error);
+        }
+
+        return (double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture), p99.Groups[1].Value);
+    }
+
+    private static async Task<double> TimeAsync(string file, string[] arguments, Dictionary<string, string?> environment)
+    {
+        var watch = Stopwatch.StartNew();
+        var result = await ProcessRunner.RunAsync(file, arguments, environment);
+        watch.Stop();
+        return result.ExitCode == 0 ? watch.Elapsed.TotalMilliseconds : throw new InvalidOperationException(result.Error);
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static Process Start(string file, IEnumerable<string> arguments, Dictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    private static long RssKiB(int pid, string field = "VmRSS") =>
+        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field + ":", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)).Single();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Accepts(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 600 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"99%\s+(\S+)")]
+    private static partial Regex P99();
+}
