@@ -14,6 +14,7 @@ internal static class CliApplication
             new RequestCertificateCommand(environment),
             new ServeCommand(environment),
             new EnvCommand(environment),
+            new Commands.Admin.AdminCommand(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)

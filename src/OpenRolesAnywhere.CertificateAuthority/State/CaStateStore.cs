@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Configuration;
+
+namespace OpenRolesAnywhere.CertificateAuthority.State;
+
+/// <summary>
+/// The CA's files under the configuration directory: <c>ca.pem</c> (where the original tool kept it),
+/// <c>ca-state.json</c> (trust anchor, profile and CRL ARNs), <c>ledger.db</c> and the last <c>crl.der</c>.
+/// Every file is replaced atomically, so a crash leaves the old version or the new, never half.
+/// </summary>
+public sealed class CaStateStore
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public CaStateStore(string directory)
+    {
+        Directory = directory;
+    }
+
+    public static CaStateStore Default(Func<string, string?>? environment = null) => new(ConfigPaths.Directory(environment));
+
+    public string Directory { get; }
+
+    public string CaCertificatePath => Path.Combine(Directory, "ca.pem");
+
+    public string StatePath => Path.Combine(Directory, "ca-state.json");
+
+    public string LedgerPath => Path.Combine(Directory, "ledger.db");
+
+    public string CrlPath => Path.Combine(Directory, "crl.der");
+
+    public CaState Load()
+    {
+        if (!File.Exists(StatePath))
+        {
+            return new CaState();
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<CaState>(File.ReadAllText(StatePath), JsonOptions) ?? new CaState();
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput, $"Cannot read {StatePath}: {e.Message}. Restore it from backup or fix the JSON.", e);
+        }
+    }
+
+    public void Save(CaState state) => SecretFile.WriteAtomically(StatePath, JsonSerializer.Serialize(state, JsonOptions) + "\n");
+
+    public bool HasCaCertificate => File.Exists(CaCertificatePath);
+
+    public X509Certificate2 LoadCaCertificate()
+    {
+        if (!HasCaCertificate)
+        {
+            throw new CredentialException(CredentialErrorKind.NotFound,
+                $"There is no CA certificate at {CaCertificatePath}: run `openrolesanywhere admin create-ca` first.");
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPem(File.ReadAllText(CaCertificatePath));
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new CredentialException(CredentialErrorKind.CertificateInvalid, $"{CaCertificatePath} does not hold a readable certificate: {e.Message}", e);
+        }
+    }
+
+    public void SaveCaCertificate(X509Certificate2 certificate) => SecretFile.WriteAtomically(CaCertificatePath, certificate.ExportCertificatePem() + "\n");
+
+    public void SaveCrl(byte[] der) => SecretFile.WriteAtomically(CrlPath, der);
+
+    public byte[]? LoadCrl() => File.Exists(CrlPath) ? File.ReadAllBytes(CrlPath) : null;
+}

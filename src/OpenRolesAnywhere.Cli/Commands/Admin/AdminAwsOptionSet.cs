@@ -1,0 +1,39 @@
+using System.CommandLine;
+using OpenRolesAnywhere.CertificateAuthority;
+using OpenRolesAnywhere.CertificateAuthority.Aws;
+using OpenRolesAnywhere.CertificateAuthority.State;
+
+namespace OpenRolesAnywhere.Cli.Commands.Admin;
+
+/// <summary>Where the admin commands reach AWS; credentials always come from the AWS SDK's own resolution.</summary>
+internal sealed class AdminAwsOptionSet
+{
+    public Option<string?> Region { get; } = new("--region") { Description = "AWS region (default: the trust anchor's or KMS key's region, then AWS_REGION / your AWS profile)." };
+
+    public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "Roles Anywhere endpoint URL (default: AWS_ENDPOINT_URL_ROLESANYWHERE, AWS_ENDPOINT_URL, then the regional endpoint)." };
+
+    public Option<string?> KmsEndpoint { get; } = new("--kms-endpoint") { Description = "KMS endpoint URL (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, then the regional endpoint)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Region);
+        command.Options.Add(Endpoint);
+        command.Options.Add(KmsEndpoint);
+    }
+
+    /// <summary>For the commands that touch only local files (the ledger): no AWS flags to offer.</summary>
+    public static CertificateAuthorityAdmin CreateLocalAdmin(CliEnvironment environment, HttpClient http) =>
+        new(CaStateStore.Default(environment.Variable), new AwsSettings { Environment = environment.Variable }, environment.Time, http);
+
+    public CertificateAuthorityAdmin CreateAdmin(ParseResult result, CliEnvironment environment, HttpClient http) => new(
+        CaStateStore.Default(environment.Variable),
+        new AwsSettings
+        {
+            Region = result.GetValue(Region),
+            RolesAnywhereEndpoint = result.GetValue(Endpoint),
+            KmsEndpoint = result.GetValue(KmsEndpoint),
+            Environment = environment.Variable,
+        },
+        environment.Time,
+        http);
+}

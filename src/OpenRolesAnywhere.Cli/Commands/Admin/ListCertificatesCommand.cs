@@ -1,0 +1,27 @@
+using System.CommandLine;
+
+namespace OpenRolesAnywhere.Cli.Commands.Admin;
+
+/// <summary><c>admin list-certificates</c>: the issuance ledger.</summary>
+internal sealed class ListCertificatesCommand : Command
+{
+    public ListCertificatesCommand(CliEnvironment environment)
+        : base("list-certificates", "List every certificate this CA issued, from the ledger, with its status.")
+    {
+
+        SetAction(async (parseResult, cancellationToken) =>
+        {
+            using var http = environment.CreateHttpClient();
+            var entries = AdminAwsOptionSet.CreateLocalAdmin(environment, http).ListCertificates();
+            var output = parseResult.InvocationConfiguration.Output;
+            await output.WriteLineAsync("SERIAL\tKIND\tSTATUS\tNOT AFTER\tSUBJECT\tKEY");
+            foreach (var entry in entries)
+            {
+                var status = entry.RevokedAt is { } at ? $"revoked {at:u} ({entry.RevocationReason})" : entry.Status;
+                await output.WriteLineAsync($"{entry.SerialNumber}\t{entry.Kind}\t{status}\t{entry.NotAfter:u}\t{entry.Subject}\t{entry.PublicKeySha256}");
+            }
+
+            return ExitCodes.Success;
+        });
+    }
+}

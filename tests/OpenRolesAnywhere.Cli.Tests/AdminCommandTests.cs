@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+
+namespace OpenRolesAnywhere.Cli.Tests;
+
+/// <summary>The admin commands' refusals that need no AWS: flags, files, a CA that is not there yet.</summary>
+public sealed class AdminCommandTests : IAsyncLifetime
+{
+    private CliHarness _cli = null!;
+
+    public async Task InitializeAsync() => _cli = await CliHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _cli.DisposeAsync();
+
+    [Theory]
+    [InlineData("create-ca", "--kms-key-id")]
+    [InlineData("create-profile", "--role-arn")]
+    [InlineData("accept-request", "--request-file")]
+    [InlineData("revoke", "--serial")]
+    public async Task Admin_RequiredFlagMissing_UsageExitNamingTheFlag(string command, string flag)
+    {
+        var (exitCode, output, error) = await _cli.RunAsync("admin", command);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains(flag, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AcceptRequest_RequestFileMissing_UsageExitNamingTheFile()
+    {
+        var missing = _cli.Temp.File("nope.pem");
+
+        var (exitCode, _, error) = await _cli.RunAsync("admin", "accept-request", "--request-file", missing, "--validity-duration", "24h", "--common-name", "x");
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains(missing, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AcceptRequest_MalformedRequest_UsageExitBeforeAnythingElse()
+    {
+        var file = _cli.Temp.File("garbage.pem");
+        await File.WriteAllTextAsync(file, "not a certificate request");
+
+        var (exitCode, output, error) = await _cli.RunAsync("admin", "accept-request", "--request-file", file, "--validity-duration", "24h", "--common-name", "x");
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("no PEM block", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AcceptRequest_NoCaYet_DeniedExitNamingCreateCa()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var file = _cli.Temp.File("request.pem");
+        await File.WriteAllTextAsync(file, new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequestPem());
+
+        var (exitCode, _, error) = await _cli.RunAsync("admin", "accept-request", "--request-file", file, "--validity-duration", "24h", "--common-name", "x");
+
+        Assert.Equal(ExitCodes.Denied, exitCode);
+        Assert.Contains("admin create-ca", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--validity-duration", "a year")]
+    [InlineData("--serial-number", "-1")]
+    [InlineData("--country", "Germany")]
+    public async Task CreateCa_BadValue_UsageExitNamingTheFlag(string flag, string value)
+    {
+        string[] arguments = ["admin", "create-ca", "--name", "ca", "--kms-key-id", "alias/ca", "--validity-duration", "24h", "--common-name", "ca"];
+        var index = Array.IndexOf(arguments, flag);
+        arguments = index >= 0 ? [.. arguments[..(index + 1)], value, .. arguments[(index + 2)..]] : [.. arguments, flag, value];
+
+        var (exitCode, _, error) = await _cli.RunAsync(arguments);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains(flag, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_NoLedger_DeniedExitSayingNothingChanged()
+    {
+        var (exitCode, _, error) = await _cli.RunAsync("admin", "revoke", "--serial", "12345");
+
+        Assert.Equal(ExitCodes.Denied, exitCode);
+        Assert.Contains("ledger", error, StringComparison.Ordinal);
+    }
+}
