@@ -16,7 +16,11 @@ namespace OpenRolesAnywhere.Bench;
 /// </summary>
 internal static partial class Benchmarks
 {
-    public static async Task<int> RunAsync(string cliDirectory, int seconds)
+    /// <param name="baselineDirectory">
+    /// With <paramref name="onlyCredentialProcess"/>: another build of the CLI whose credential-process runs
+    /// interleaved with this one's against the same server, so a change is compared under the same load.
+    /// </param>
+    public static async Task<int> RunAsync(string cliDirectory, int seconds, bool onlyCredentialProcess = false, string? baselineDirectory = null)
     {
         using var temp = new TempDirectory();
         using var pki = TestPki.Create("Bench");
@@ -48,6 +52,20 @@ internal static partial class Benchmarks
         await WaitForAsync(() => File.Exists(tokenFile) && Accepts(port));
         var token = await File.ReadAllTextAsync(tokenFile);
         var url = $"http://127.0.0.1:{port}/v1/credentials";
+        if (onlyCredentialProcess)
+        {
+            // The baseline CLI talks to its own serve: the socket's wire may differ between builds.
+            var baselineRuntime = temp.File("baseline-run");
+            Directory.CreateDirectory(baselineRuntime);
+            var baselineEnvironment = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = baselineRuntime, ["HOME"] = temp.Path };
+            var baseline = baselineDirectory is null ? null : Path.Combine(baselineDirectory, "openrolesanywhere");
+            using var baselineServe = baseline is null ? null : Start(baseline, ["serve", .. source, "--listen", $"http://127.0.0.1:{FreePort()}"], baselineEnvironment);
+            await WaitForAsync(() => baseline is null || File.Exists(Path.Combine(baselineRuntime, "openrolesanywhere", "server.sock")));
+            var exit = await CredentialProcessAsync(cli, environment, baseline, baselineEnvironment, source, upstream);
+            baselineServe?.Kill();
+            serve.Kill();
+            return exit;
+        }
 
         // 1. Cold burst.
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 200 };
@@ -116,6 +134,48 @@ internal static partial class Benchmarks
         Console.Write(report);
         return burstCalls == 1 && burstOk == 200 && processCalls == 0 ? 0 : 1;
     }
+
+    /// <summary>
+    /// Only the credential-process benchmark: 41 rounds, each running this CLI, the baseline one if given,
+    /// and <c>--version</c> (the start-up floor) in turn, so a busy machine slows all of them alike.
+    /// </summary>
+    private static async Task<int> CredentialProcessAsync(string cli, Dictionary<string, string?> environment,
+        string? baseline, Dictionary<string, string?> baselineEnvironment, string[] source, FakeRolesAnywhereServer upstream)
+    {
+        // One warm-up each: the first run pays for reading the files from disk.
+        await TimeAsync(cli, ["credential-process", .. source], environment);
+        if (baseline is not null)
+        {
+            await TimeAsync(baseline, ["credential-process", .. source], baselineEnvironment);
+        }
+
+        var callsBefore = upstream.Calls;
+        List<double> current = [], previous = [], floor = [];
+        for (var i = 0; i < 41; i++)
+        {
+            current.Add(await TimeAsync(cli, ["credential-process", .. source], environment));
+            if (baseline is not null)
+            {
+                previous.Add(await TimeAsync(baseline, ["credential-process", .. source], baselineEnvironment));
+            }
+
+            floor.Add(await TimeAsync(cli, ["--version"], environment));
+        }
+
+        var calls = upstream.Calls - callsBefore;
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"credential-process via the running server: median {Median(current):0} ms wall, p10 {Percentile(current, 10):0}, p90 {Percentile(current, 90):0} ({calls} CreateSession calls in {current.Count + previous.Count} runs)");
+        if (baseline is not null)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"  baseline {baseline}: median {Median(previous):0} ms wall, p10 {Percentile(previous, 10):0}, p90 {Percentile(previous, 90):0}; ratio {Median(current) / Median(previous):0.00}");
+        }
+
+        report.AppendLine(CultureInfo.InvariantCulture, $"  floor, `openrolesanywhere --version`: median {Median(floor):0} ms wall, p10 {Percentile(floor, 10):0}");
+        Console.Write(report);
+        return calls == 0 ? 0 : 1;
+    }
+
+    private static double Percentile(List<double> values, int percent) => values.Order().ElementAt(values.Count * percent / 100);
 
     private static string NginxConfig(int port, string token, string body) => $$"""
         worker_processes auto;

@@ -69,7 +69,7 @@ public sealed class LocalSocketTests : IAsyncLifetime
     [Fact]
     public async Task LocalPath_OverTcp_DoesNotExist()
     {
-        using var response = await _server.Client.GetAsync(LocalServerClient.PathFor(_server.Default.CacheKey));
+        using var response = await _server.Client.PostAsync(LocalServerClient.RequestPath, new StringContent(_server.Default.CacheKey));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.DoesNotContain("SecretAccessKey", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

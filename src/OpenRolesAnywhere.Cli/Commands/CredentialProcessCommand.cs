@@ -20,16 +20,27 @@ internal sealed class CredentialProcessCommand : Command
         SetAction(async (parseResult, cancellationToken) =>
         {
             var options = source.Bind(parseResult);
-            var keys = new SigningKeyFactory(environment, parseResult.InvocationConfiguration.Error);
-            using var http = environment.CreateHttpClient();
-            var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
-            using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable, keys.CertificateLoader(options.Key));
-            // A running serve with the same certificate, key and role answers from its cache; else sign here.
-            var credentials = await LocalServerClient.TryGetAsync(LocalServerPaths.Socket(environment.Variable), credentialSource.CacheKey, cancellationToken)
-                ?? await credentialSource.FetchAsync(cancellationToken);
+            var socket = LocalServerPaths.Socket(environment.Variable);
+            // A running serve configured with the same options answers before the certificate is read, a key
+            // opened or an HttpClient made (most of this short-lived process's work); else take the full path.
+            var credentials = await LocalServerClient.TryGetAsync(socket, options.LookupKey(environment.Variable), cancellationToken)
+                ?? await FetchAsync(options, socket, environment, parseResult.InvocationConfiguration.Error, cancellationToken);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(Format(credentials));
             return ExitCodes.Success;
         });
+    }
+
+    private static async Task<SessionCredentials> FetchAsync(
+        CredentialSourceOptions options, string socket, CliEnvironment environment, TextWriter error, CancellationToken cancellationToken)
+    {
+        var keys = new SigningKeyFactory(environment, error);
+        using var http = environment.CreateHttpClient();
+        var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
+        using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable, keys.CertificateLoader(options.Key));
+        // A server configured differently may still fetch the same thing (ARNs given on one side, read from
+        // the certificate on the other): ask by the cache key, which the certificate completes; else sign here.
+        return await LocalServerClient.TryGetAsync(socket, credentialSource.CacheKey, cancellationToken)
+            ?? await credentialSource.FetchAsync(cancellationToken);
     }
 
     /// <summary>The credential_process document; Expiration in ISO 8601 UTC without fractions, as botocore parses it.</summary>

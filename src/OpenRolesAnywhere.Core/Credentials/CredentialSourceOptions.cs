@@ -1,3 +1,4 @@
+using System.Globalization;
 using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.Configuration;
 using OpenRolesAnywhere.Core.RolesAnywhere;
@@ -61,6 +62,25 @@ public sealed class CredentialSourceOptions
     public string CacheKey(CreateSessionRequest request, string certificatePath) =>
         string.Join('\n', certificatePath.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? KeySourceOptions.StripPin(certificatePath) : Path.GetFullPath(certificatePath), Key.Describe(), request.TrustAnchorArn, request.ProfileArn,
             request.RoleArn, request.RoleSessionName, (long)request.Duration.TotalSeconds, request.EffectiveRegion);
+
+    /// <summary>
+    /// A key made from these options alone, without reading the certificate or opening the key, so
+    /// <c>credential-process</c> can ask a running <c>serve</c> before paying for either. Every option that
+    /// shapes the request is in it as given (the duration normalised): equal keys mean the same certificate
+    /// file, key, ARNs, duration, session name, region and endpoint. It never equals a <see cref="CacheKey"/>.
+    /// </summary>
+    public string LookupKey(Func<string, string?>? environment = null)
+    {
+        var certificatePath = CertificatePath(environment);
+        string?[] fields =
+        [
+            certificatePath.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? KeySourceOptions.StripPin(certificatePath) : Path.GetFullPath(certificatePath),
+            Intermediates is null ? null : Path.GetFullPath(Intermediates), Key.Describe(), Key.Pkcs11Library, TrustAnchorArn, ProfileArn, RoleArn, RoleSessionName,
+            ((long)Durations.Parse(SessionDuration, "The session duration").TotalSeconds).ToString(CultureInfo.InvariantCulture), Region, Endpoint,
+        ];
+        // Length-prefixed, null apart from empty: no two different option sets give the same text.
+        return "options;" + string.Concat(fields.Select(f => f is null ? "-;" : $"{f.Length}:{f};"));
+    }
 
     private static CredentialException Missing(string flag, string what) =>
         new(CredentialErrorKind.InvalidInput,

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using OpenRolesAnywhere.Core.RolesAnywhere;
@@ -9,23 +8,35 @@ using OpenRolesAnywhere.Core.RolesAnywhere;
 namespace OpenRolesAnywhere.Core.Credentials;
 
 /// <summary>
-/// Asks a running <c>serve</c> over its Unix socket for the credentials of one cache key, so
+/// Asks a running <c>serve</c> over its Unix socket for the credentials of one cache or lookup key, so
 /// <c>credential-process</c> shares the server's cache instead of calling CreateSession itself.
 /// The socket is 0600: only the server's user can connect, so no token is needed on it.
 /// </summary>
 public static class LocalServerClient
 {
-    /// <summary>The path a server answers one cache key on (hashed: the key holds file paths and ARNs).</summary>
-    public static string PathFor(string cacheKey) =>
-        "/v1/local/credentials/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cacheKey)));
+    /// <summary>
+    /// Where the key is posted. It goes in the body, compared whole by the server: no hash (whose
+    /// cryptography would cost this short-lived process OpenSSL's start-up), and no paths or ARNs in a URL.
+    /// </summary>
+    public const string RequestPath = "/v1/local/credentials";
+
+    /// <summary>The longest key a server reads (it takes no larger bodies); a longer one is not asked for.</summary>
+    public const int MaxKeyBytes = 1024;
 
     /// <summary>
-    /// The server's credentials for <paramref name="cacheKey"/>; null when no server listens on
-    /// <paramref name="socketPath"/> or it does not serve that key (then sign directly).
+    /// The server's credentials for <paramref name="key"/> (a source's cache key, or the lookup key of its
+    /// options); null when no server listens on <paramref name="socketPath"/> or it does not serve that key
+    /// (then sign directly).
     /// </summary>
     /// <exception cref="CredentialException">The server serves the key but cannot give credentials now (its reason).</exception>
-    public static async Task<SessionCredentials?> TryGetAsync(string socketPath, string cacheKey, CancellationToken cancellationToken)
+    public static async Task<SessionCredentials?> TryGetAsync(string socketPath, string key, CancellationToken cancellationToken)
     {
+        var body = Encoding.UTF8.GetBytes(key);
+        if (body.Length > MaxKeyBytes)
+        {
+            return null;
+        }
+
         if (!File.Exists(socketPath))
         {
             return null;
@@ -46,7 +57,10 @@ public static class LocalServerClient
 
         // One request on a connection the server closes: plain HTTP/1.1 spares this short-lived process
         // the start-up cost of HttpClient, which is most of credential-process's run time.
-        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET {PathFor(cacheKey)} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), timeout.Token);
+        var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"POST {RequestPath} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+        byte[] request = [.. head, .. body];
+        await socket.SendAsync(request, timeout.Token);
         using var received = new MemoryStream();
         var buffer = new byte[4096];
         int count;

@@ -8,13 +8,14 @@ namespace OpenRolesAnywhere.Server.Configuration;
 internal sealed class CredentialSources : IDisposable
 {
     private readonly Dictionary<string, ICredentialSource> _byName;
-    private readonly Dictionary<string, ICredentialSource> _byKeyPath;
+    private readonly Dictionary<string, ICredentialSource> _byLocalKey;
 
     public CredentialSources(IOptions<ServeConfiguration> configuration, Func<CredentialSourceOptions, ICredentialSource> create)
     {
         var settings = configuration.Value;
         var sources = new List<ICredentialSource>();
         var certificates = new List<(ICredentialSource, string)>();
+        var lookups = new List<(string Key, ICredentialSource Source)>();
         foreach (var options in settings.Sources)
         {
             try
@@ -22,6 +23,8 @@ internal sealed class CredentialSources : IDisposable
                 var source = create(options);
                 sources.Add(source);
                 certificates.Add((source, Path.GetFullPath(options.CertificatePath())));
+                lookups.Add((source.CacheKey, source));
+                lookups.Add((options.LookupKey(), source));
             }
             catch (CredentialException e)
             {
@@ -32,7 +35,9 @@ internal sealed class CredentialSources : IDisposable
         All = sources;
         Certificates = certificates;
         _byName = sources.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        _byKeyPath = sources.DistinctBy(s => s.CacheKey).ToDictionary(s => LocalServerClient.PathFor(s.CacheKey), StringComparer.Ordinal);
+        // Both the cache key (the certificate read) and the lookup key (the options as given) find a source:
+        // credential-process asks with the lookup key first, before it reads anything.
+        _byLocalKey = lookups.DistinctBy(l => l.Key).ToDictionary(l => l.Key, l => l.Source, StringComparer.Ordinal);
         Default = settings.DefaultSource is { } name ? _byName[name] : sources[0];
     }
 
@@ -47,8 +52,8 @@ internal sealed class CredentialSources : IDisposable
 
     public ICredentialSource? Named(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>The source a <c>credential-process</c> on this machine asks for by its cache key's path.</summary>
-    public ICredentialSource? ForLocalPath(string path) => _byKeyPath.GetValueOrDefault(path);
+    /// <summary>The source a <c>credential-process</c> on this machine asks for by its cache or lookup key.</summary>
+    public ICredentialSource? ForLocalKey(string key) => _byLocalKey.GetValueOrDefault(key);
 
     public void Dispose()
     {
