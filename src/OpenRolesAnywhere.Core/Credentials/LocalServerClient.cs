@@ -29,46 +29,55 @@ public static class LocalServerClient
     /// (then sign directly).
     /// </summary>
     /// <exception cref="CredentialException">The server serves the key but cannot give credentials now (its reason).</exception>
-    public static async Task<SessionCredentials?> TryGetAsync(string socketPath, string key, CancellationToken cancellationToken)
+    public static Task<SessionCredentials?> TryGetAsync(string socketPath, string key, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(key);
-        if (body.Length > MaxKeyBytes)
+        if (body.Length > MaxKeyBytes || !File.Exists(socketPath))
         {
-            return null;
+            return Task.FromResult<SessionCredentials?>(null);
         }
 
-        if (!File.Exists(socketPath))
-        {
-            return null;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(40));
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        // Blocking calls with timeouts: the asynchronous ones would start the thread pool and the socket
+        // engine's thread, a noticeable share of a short-lived credential-process. Cancelling closes the socket.
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { SendTimeout = 40_000, ReceiveTimeout = 40_000 };
+        using var cancellation = cancellationToken.Register(socket.Dispose);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeout.Token);
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
         }
         catch (SocketException)
         {
             // A stale socket file: nobody listens.
-            return null;
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult<SessionCredentials?>(null);
         }
 
         // One request on a connection the server closes: plain HTTP/1.1 spares this short-lived process
         // the start-up cost of HttpClient, which is most of credential-process's run time.
         var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"POST {RequestPath} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
-        byte[] request = [.. head, .. body];
-        await socket.SendAsync(request, timeout.Token);
         using var received = new MemoryStream();
-        var buffer = new byte[4096];
-        int count;
-        while ((count = await socket.ReceiveAsync(buffer, timeout.Token)) > 0)
+        try
         {
-            received.Write(buffer, 0, count);
+            socket.Send([.. head, .. body]);
+            var buffer = new byte[4096];
+            int count;
+            while ((count = socket.Receive(buffer)) > 0)
+            {
+                received.Write(buffer, 0, count);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new CredentialException(CredentialErrorKind.ServiceUnavailable, $"The server on {socketPath} did not answer: {e.Message}", e);
         }
 
+        return Task.FromResult(Parse(socketPath, received));
+    }
+
+    private static SessionCredentials? Parse(string socketPath, MemoryStream received)
+    {
         var response = Encoding.UTF8.GetString(received.GetBuffer(), 0, (int)received.Length);
         var headerEnd = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         if (!response.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) || headerEnd < 0
