@@ -106,17 +106,42 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
         Assert.Equal(1, _cli.Fake.Calls);
     }
 
-    [Fact]
-    public async Task CredentialProcess_ServerRunningForAnotherRole_SignsItself()
+    [Theory]
+    [InlineData("role")]
+    [InlineData("duration")]
+    [InlineData("session name")]
+    [InlineData("key")]
+    [InlineData("certificate")]
+    public async Task CredentialProcess_ServerRunningForAnotherSource_SignsItselfAndNeverGetsTheServersCredentials(string differs)
     {
+        const string otherRole = $"arn:aws:iam::{FakeRolesAnywhereServer.Account}:role/other";
+        _cli.Fake.ProfileRoles.Add(otherRole);
         await using var serve = await ServeProcess.StartAsync(_sourceFlags, _environment);
-        var otherDuration = _sourceFlags.Concat(["--session-duration", "7200"]);
+        var served = Assert.Single(_cli.Fake.Issued);
+        string[] asked = differs switch
+        {
+            // Only the one thing named differs from the server's source.
+            "role" => With(_sourceFlags, "--role-arn", otherRole),
+            "duration" => [.. _sourceFlags, "--session-duration", "7200"],
+            "session name" => [.. _sourceFlags, "--role-session-name", "other"],
+            // The same agent key, named by fingerprint rather than matched to the certificate.
+            "key" => [.. _sourceFlags, "--ssh-fingerprint", _agent.EcdsaP256.Fingerprint],
+            _ => ["--certificate", _cli.CertificateFor(_agent.EcdsaP256.PublicKey!), .. _cli.ArnFlags()],
+        };
 
-        var result = await ProcessRunner.RunAsync("dotnet", [ProcessRunner.CliAssembly(), "credential-process", .. otherDuration], _environment, TimeSpan.FromSeconds(60));
+        var result = await ProcessRunner.RunAsync("dotnet", [ProcessRunner.CliAssembly(), "credential-process", .. asked], _environment, TimeSpan.FromSeconds(60));
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal(2, _cli.Fake.Calls);
+        var own = Assert.Single(_cli.Fake.Issued, i => i.AccessKeyId != served.AccessKeyId);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(own.AccessKeyId, json.RootElement.GetProperty("AccessKeyId").GetString());
+        Assert.DoesNotContain(served.SecretAccessKey, result.Output, StringComparison.Ordinal);
+        Assert.Equal(differs == "role" ? otherRole : FakeRolesAnywhereServer.RoleArn, own.RoleArn);
     }
+
+    private static string[] With(string[] flags, string flag, string value) =>
+        [.. flags.Select((f, i) => i > 0 && flags[i - 1] == flag ? value : f)];
 
     [Theory]
     [InlineData("TERM")]

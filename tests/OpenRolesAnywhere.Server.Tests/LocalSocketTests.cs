@@ -39,6 +39,45 @@ public sealed class LocalSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TryGet_LookupKeyOfTheServersOptions_AnswersTheSameCachedCredentials()
+    {
+        var byCacheKey = await LocalServerClient.TryGetAsync(_server.Socket, _server.Default.CacheKey, CancellationToken.None);
+
+        var byLookupKey = await LocalServerClient.TryGetAsync(_server.Socket, RunningServer.DefaultSourceOptions().LookupKey(), CancellationToken.None);
+
+        Assert.NotNull(byLookupKey);
+        Assert.Equal(byCacheKey!.AccessKeyId, byLookupKey.AccessKeyId);
+        Assert.Equal(1, _server.Default.Calls);
+    }
+
+    [Theory]
+    [InlineData("role")]
+    [InlineData("duration")]
+    [InlineData("session name")]
+    [InlineData("key")]
+    [InlineData("certificate")]
+    public async Task TryGet_LookupKeyOfOtherOptions_AnswersNullSoTheCallerSignsItself(string differs)
+    {
+        var options = RunningServer.DefaultSourceOptions();
+        _ = differs switch
+        {
+            "role" => options.RoleArn += "-other",
+            "duration" => options.SessionDuration = "7200",
+            "session name" => options.RoleSessionName = "other",
+            "key" => options.Key.SshFingerprint = "SHA256:other",
+            _ => options.Certificate = "other.pem",
+        };
+
+        Assert.Null(await LocalServerClient.TryGetAsync(_server.Socket, options.LookupKey(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TryGet_KeyLongerThanTheServerReads_AnswersNullWithoutAsking()
+    {
+        Assert.Null(await LocalServerClient.TryGetAsync(_server.Socket, _server.Default.CacheKey + new string('x', LocalServerClient.MaxKeyBytes), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task TryGet_SourceFailing_ThrowsTheServersReason()
     {
         var e = await Assert.ThrowsAsync<CredentialException>(() =>
