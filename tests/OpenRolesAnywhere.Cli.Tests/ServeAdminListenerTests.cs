@@ -93,6 +93,12 @@ public sealed class ServeAdminListenerTests : IAsyncLifetime, IDisposable
         Assert.Equal("CN=workload", leaf.Subject);
         Assert.True(ChainsTo(leaf, ca));
 
+        // With a CA in place the admin route lists it on its listener; the credential listener still knows no such route.
+        using var listed = await SendAsync(HttpMethod.Get, new Uri(admin, "/admin/certificates"), Token);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        using var listedOnCredentialPort = await SendAsync(HttpMethod.Get, new Uri(serve.BaseAddress, "/admin/certificates"), Token);
+        Assert.Equal(HttpStatusCode.NotFound, listedOnCredentialPort.StatusCode);
+
         // The same request on the credential listener meets its small body limit before any route.
         using var onCredentialPort = await SendAsync(HttpMethod.Post, new Uri(serve.BaseAddress, "/admin/certificates?validityDuration=1h&commonName=workload"), Token, new StringContent(csr, Encoding.ASCII, "application/x-pem-file"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, onCredentialPort.StatusCode);
@@ -129,6 +135,7 @@ public sealed class ServeAdminListenerTests : IAsyncLifetime, IDisposable
         using var adminOnAdminPort = await SendAsync(HttpMethod.Get, new Uri(admin, "/admin/certificates"), Token);
 
         Assert.Equal(HttpStatusCode.NotFound, adminOnCredentialPort.StatusCode);
+        Assert.DoesNotContain("create-ca", await adminOnCredentialPort.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, credentialsOnAdminPort.StatusCode);
         Assert.Equal("application/problem+json", credentialsOnAdminPort.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, healthOnAdminPort.StatusCode);
