@@ -110,6 +110,8 @@ public sealed class ServeAdminListenerTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         using var listedOnCredentialPort = await SendAsync(HttpMethod.Get, new Uri(serve.BaseAddress, "/admin/certificates"), Token);
         Assert.Equal(HttpStatusCode.NotFound, listedOnCredentialPort.StatusCode);
+        using var wrongMethodOnCredentialPort = await SendAsync(HttpMethod.Delete, new Uri(serve.BaseAddress, "/admin/certificates"), Token);
+        Assert.Equal(HttpStatusCode.NotFound, wrongMethodOnCredentialPort.StatusCode);
 
         // The same request on the credential listener meets its small body limit before any route.
         using var onCredentialPort = await SendAsync(HttpMethod.Post, new Uri(serve.BaseAddress, "/admin/certificates?validityDuration=1h&commonName=workload"), Token, new StringContent(csr, Encoding.ASCII, "application/x-pem-file"));

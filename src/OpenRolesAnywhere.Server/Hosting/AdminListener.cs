@@ -77,9 +77,10 @@ internal static class AdminListener
                 : AdminProblems.Problem(StatusCodes.Status404NotFound, "NotFound", "The admin listener serves only the /admin routes.").ExecuteAsync(context);
         }
 
-        if (adminRoute)
+        // As if the routes did not exist: the credential listeners know nothing of admin (not even a 405
+        // for a method an admin path does not take, which routing matches to an endpoint without metadata).
+        if (adminRoute || context.Request.Path.StartsWithSegments(AdminEndpoints.RoutePrefix, StringComparison.OrdinalIgnoreCase))
         {
-            // As if the route did not exist: the credential listeners know nothing of admin.
             context.SetEndpoint(null);
         }
 
