@@ -14,7 +14,8 @@ namespace OpenRolesAnywhere.Server.Security;
 /// <summary>
 /// The checks every request passes first: a loopback-only server refuses other peers; the <c>Host</c>
 /// header must be an IP literal, <c>localhost</c> or a name allowed by flag (a web page whose DNS name was
-/// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes. Repeated slashes in
+/// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes (the admin listener, if
+/// any, takes its routes' limit and answers with problem details). Repeated slashes in
 /// the path count as one.
 /// </summary>
 internal static partial class RequestGuard
