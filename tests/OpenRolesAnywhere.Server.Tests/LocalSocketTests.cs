@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net.Sockets;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
@@ -75,6 +76,24 @@ public sealed class LocalSocketTests : IAsyncLifetime
     public async Task TryGet_KeyLongerThanTheServerReads_AnswersNullWithoutAsking()
     {
         Assert.Null(await LocalServerClient.TryGetAsync(_server.Socket, _server.Default.CacheKey + new string('x', LocalServerClient.MaxKeyBytes), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("", "", "400")]
+    [InlineData("Transfer-Encoding: chunked\r\n", "0\r\n\r\n", "413")]
+    [InlineData("Content-Length: 0\r\n", "", "404")]
+    public async Task Post_KeyWithoutLengthChunkedOrEmpty_IsRefusedWithoutCredentials(string header, string body, string status)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(_server.Socket));
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST {LocalServerClient.RequestPath} HTTP/1.1\r\nHost: localhost\r\n{header}Connection: close\r\n\r\n{body}"));
+        using var stream = new NetworkStream(socket);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+
+        var response = await reader.ReadToEndAsync();
+
+        Assert.StartsWith($"HTTP/1.1 {status} ", response, StringComparison.Ordinal);
+        Assert.DoesNotContain("SecretAccessKey", response, StringComparison.Ordinal);
     }
 
     [Fact]
