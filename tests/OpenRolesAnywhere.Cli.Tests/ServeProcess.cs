@@ -53,7 +53,9 @@ internal sealed class ServeProcess : IAsyncDisposable
     public static async Task<ServeProcess> StartAsync(IEnumerable<string> serveArguments, IDictionary<string, string?> environment, int? port = null, IEnumerable<string>? launcher = null)
     {
         var chosen = port ?? FreePort();
-        var command = (launcher ?? []).Concat(["dotnet", ProcessRunner.CliAssembly(), "serve"]).Concat(serveArguments)
+        // SIGINT at its default, as under a terminal: a test run started in the background (`... &`, as some
+        // CI runners do) passes SIGINT on as ignored, and the stop-signal test would then wait for nothing.
+        var command = new[] { "env", "--default-signal=INT" }.Concat(launcher ?? []).Concat(["dotnet", ProcessRunner.CliAssembly(), "serve"]).Concat(serveArguments)
             .Concat(launcher is null ? ["--listen", $"http://127.0.0.1:{chosen}"] : []).ToList();
         var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in command.Skip(1))
