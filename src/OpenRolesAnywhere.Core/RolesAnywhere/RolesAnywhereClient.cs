@@ -167,21 +167,7 @@ public sealed class RolesAnywhereClient
     /// <summary>Maps AWS's error shape (<c>X-Amzn-ErrorType</c> or <c>__type</c>, and <c>message</c>) to advice.</summary>
     private static CredentialException ErrorFrom(HttpResponseMessage response, string text)
     {
-        var type = response.Headers.TryGetValues("X-Amzn-ErrorType", out var values) ? values.First() : null;
-        string? message = null;
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            type ??= root.TryGetProperty("__type", out var t) ? t.GetString() : null;
-            message = root.TryGetProperty("message", out var m) ? m.GetString() : root.TryGetProperty("Message", out var m2) ? m2.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            // Proxies and load balancers answer with HTML; the status alone then decides.
-        }
-
-        type = type?.Split(':')[0].Split('#')[^1];
+        var (type, message) = AwsErrorResponse.Read(response, text);
         var said = message is null ? "" : $" (AWS said: {message})";
         var status = (int)response.StatusCode;
         return type switch
