@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Server.Admin;
 using OpenRolesAnywhere.Server.Configuration;
 using OpenRolesAnywhere.Server.ContainerCredentials;
 using OpenRolesAnywhere.Server.Health;
@@ -23,7 +24,8 @@ namespace OpenRolesAnywhere.Server;
 
 /// <summary>
 /// Builds the credential server: Kestrel on loopback (or what <c>--listen</c> says), the container
-/// credentials and IMDS endpoints over one shared <see cref="CredentialCache"/>, health and metrics.
+/// credentials and IMDS endpoints over one shared <see cref="CredentialCache"/>, health and metrics, and,
+/// only with <c>--admin-listen</c>, the admin routes on a listener of their own.
 /// Tests and the CLI both build it here; nothing runs until the returned app is started.
 /// </summary>
 public static class CredentialServer
@@ -40,6 +42,7 @@ public static class CredentialServer
         Action<LoggerConfiguration>? logSinks = null)
     {
         var addresses = Listeners.Parse(options);
+        var adminAddress = AdminListener.Parse(options, addresses);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -52,7 +55,7 @@ public static class CredentialServer
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         // The static Log.Logger is left alone: several servers may share a process (tests), each with its own logger.
         builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks), preserveStaticLogger: true);
-        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses));
+        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses, adminAddress));
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
@@ -64,6 +67,11 @@ public static class CredentialServer
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
         builder.Services.AddHostedService<CertificateWatcher>();
+        if (options.Admin is { } admin)
+        {
+            // Reads the token file now: a missing or loose one stops serve before it listens.
+            builder.Services.AddAdminEndpoints(admin);
+        }
 
         var app = builder.Build();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
@@ -78,12 +86,22 @@ public static class CredentialServer
             logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context.Response.StatusCode, exception);
         });
         app.UseRouting();
+        if (adminAddress is not null)
+        {
+            app.UseAdminListenerSplit();
+        }
+
         app.UseHttpMetrics(http => http.SetMetricFactory(metrics.Factory));
         app.MapContainerCredentials();
         app.MapImds();
         app.MapHealth();
         app.MapLocalCredentials();
         app.MapMetrics("/metrics", metrics.Registry);
+        if (adminAddress is not null)
+        {
+            app.MapAdminEndpoints().WithMetadata(AdminListener.RouteMarker);
+        }
+
         return app;
     }
 

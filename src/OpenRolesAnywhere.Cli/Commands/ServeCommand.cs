@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using OpenRolesAnywhere.Cli.Commands.Admin;
 using OpenRolesAnywhere.Cli.Keys;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
@@ -28,10 +29,16 @@ internal sealed class ServeCommand : Command
         var noSocket = new Option<bool>("--no-socket") { Description = "Do not listen on a Unix socket." };
         var logFormat = new Option<LogFormat>("--log-format") { Description = "human (default) or json (one object per line, for containers).", DefaultValueFactory = _ => LogFormat.Human };
         var imdsV1 = new Option<bool>("--imds-v1") { Description = "Answer IMDS GETs without a session token (IMDSv1). Off by default." };
-        foreach (var option in new Option[] { config, listen, allowRemote, allowedHost, tokenFile, socket, noSocket, logFormat, imdsV1 })
+        var adminListen = new Option<string?>("--admin-listen") { Description = "Serve the admin HTTP routes (/admin/...) on this URL only, such as http://127.0.0.1:9912; off by default. Non-loopback needs --allow-remote." };
+        var adminTokenFile = new Option<string?>("--admin-token-file") { Description = "File (0600) holding the bearer token admin requests must send; required with --admin-listen." };
+        foreach (var option in new Option[] { config, listen, allowRemote, allowedHost, tokenFile, socket, noSocket, logFormat, imdsV1, adminListen, adminTokenFile })
         {
             Options.Add(option);
         }
+
+        // The admin commands' AWS flags, prefixed: serve's own --region and --endpoint belong to the credential source.
+        var adminAws = new AdminAwsOptionSet("--admin-");
+        adminAws.AddTo(this);
 
         SetAction(async (parseResult, cancellationToken) =>
         {
@@ -48,6 +55,8 @@ internal sealed class ServeCommand : Command
                 ConfigFile = parseResult.GetValue(config),
                 // Flags describe a source only when they name a certificate or a role; --config alone needs none.
                 CommandLineSource = flags.Certificate is not null || flags.Name is not null || flags.RoleArn is not null ? flags : null,
+                AdminListen = parseResult.GetValue(adminListen),
+                Admin = parseResult.GetValue(adminTokenFile) is { } adminToken ? adminAws.EndpointOptions(parseResult, environment, adminToken) : null,
             };
 
             var keys = new SigningKeyFactory(environment, parseResult.InvocationConfiguration.Error);

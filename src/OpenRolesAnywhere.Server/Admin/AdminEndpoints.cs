@@ -19,6 +19,8 @@ namespace OpenRolesAnywhere.Server.Admin;
 /// </summary>
 public static class AdminEndpoints
 {
+    /// <summary>Every admin route is under this path.</summary>
+    public const string RoutePrefix = "/admin";
     public const string PemContentType = "application/x-pem-file";
     public const string CrlContentType = "application/pkix-crl";
     public const string WarningHeader = "X-OpenRolesAnywhere-Warning";
@@ -26,7 +28,7 @@ public static class AdminEndpoints
 
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin");
+        var group = app.MapGroup(RoutePrefix);
         group.AddEndpointFilter(GuardAsync);
 
         group.MapPost("/ca", async (HttpRequest request, CertificateAuthorityAdmin admin, AdminEndpointOptions options, CancellationToken cancellationToken) =>

@@ -14,23 +14,25 @@ internal sealed record ListenAddress(string Url, IPAddress? Address, bool IsLoca
     public string ClientHost => IsLocalhost || IsAny ? "127.0.0.1"
         : Address!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
 
-    public static ListenAddress Parse(string url)
+    /// <param name="url">The URL as given.</param>
+    /// <param name="flag">The flag it came from, named in errors.</param>
+    public static ListenAddress Parse(string url, string flag = "--listen")
     {
         // Uri cannot hold "*" as a host; the ASP.NET spelling of "any address" is accepted as such.
         var normalized = url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal);
         if (!Uri.TryCreate(normalized, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw Invalid(url, "is not a URL such as http://127.0.0.1:9911");
+            throw Invalid(flag, url, "is not a URL such as http://127.0.0.1:9911");
         }
 
         if (uri.Scheme == "https")
         {
-            throw Invalid(url, "asks for https, which serve does not terminate: listen on loopback, or put a TLS proxy in front (remote clients always need the token)");
+            throw Invalid(flag, url, "asks for https, which serve does not terminate: listen on loopback, or put a TLS proxy in front (remote clients always need the token)");
         }
 
         if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
         {
-            throw Invalid(url, "has a path, query or user name; give only scheme, host and port");
+            throw Invalid(flag, url, "has a path, query or user name; give only scheme, host and port");
         }
 
         var host = uri.Host.Trim('[', ']');
@@ -41,7 +43,7 @@ internal sealed record ListenAddress(string Url, IPAddress? Address, bool IsLoca
 
         if (!IPAddress.TryParse(host, out var address))
         {
-            throw Invalid(url, "names a host; give an IP address (127.0.0.1, [::1], 0.0.0.0) or localhost");
+            throw Invalid(flag, url, "names a host; give an IP address (127.0.0.1, [::1], 0.0.0.0) or localhost");
         }
 
         return address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
@@ -49,6 +51,6 @@ internal sealed record ListenAddress(string Url, IPAddress? Address, bool IsLoca
             : new ListenAddress(url, address, false, uri.Port);
     }
 
-    private static CredentialException Invalid(string url, string why) =>
-        new(CredentialErrorKind.InvalidInput, $"--listen '{url}' {why}.");
+    private static CredentialException Invalid(string flag, string url, string why) =>
+        new(CredentialErrorKind.InvalidInput, $"{flag} '{url}' {why}.");
 }

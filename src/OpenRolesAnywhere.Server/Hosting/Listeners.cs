@@ -10,7 +10,7 @@ namespace OpenRolesAnywhere.Server.Hosting;
 /// <summary>Kestrel's sockets: the <c>--listen</c> addresses or systemd's, the Unix socket, and request limits.</summary>
 internal static class Listeners
 {
-    /// <summary>Headers are small and bodies absent in every protocol served here; larger requests are refused early.</summary>
+    /// <summary>Headers are small and bodies absent in every credential protocol served here; larger requests are refused early (the admin listener has its own limit).</summary>
     public const long MaximumBodyBytes = 1024;
 
     public static IReadOnlyList<ListenAddress> Parse(ServeOptions options)
@@ -20,7 +20,7 @@ internal static class Listeners
             throw new CredentialException(CredentialErrorKind.InvalidInput, "Give at least one --listen address, such as http://127.0.0.1:9911.");
         }
 
-        var addresses = options.Listen.Select(ListenAddress.Parse).ToList();
+        var addresses = options.Listen.Select(url => ListenAddress.Parse(url)).ToList();
         if (!options.AllowRemote && addresses.FirstOrDefault(a => !a.IsLoopback) is { } remote)
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,
@@ -37,7 +37,11 @@ internal static class Listeners
             ? count
             : 0;
 
-    public static void Configure(KestrelServerOptions kestrel, ServeOptions options, IReadOnlyList<ListenAddress> addresses)
+    /// <param name="kestrel">The server to configure.</param>
+    /// <param name="options">The flags.</param>
+    /// <param name="addresses">The credential listeners (unless systemd passed sockets).</param>
+    /// <param name="admin">The admin listener, if any; always bound here, never taken from systemd.</param>
+    public static void Configure(KestrelServerOptions kestrel, ServeOptions options, IReadOnlyList<ListenAddress> addresses, ListenAddress? admin)
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = MaximumBodyBytes;
@@ -67,6 +71,11 @@ internal static class Listeners
                     kestrel.Listen(address.Address!, address.Port);
                 }
             }
+        }
+
+        if (admin is not null)
+        {
+            AdminListener.Listen(kestrel, admin);
         }
 
         if (options.UnixSocket is { } socket)

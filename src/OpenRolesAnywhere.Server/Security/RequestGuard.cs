@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenRolesAnywhere.Server.Admin;
 using OpenRolesAnywhere.Server.Hosting;
 using OpenRolesAnywhere.Server.Logging;
 using OpenRolesAnywhere.Server.Responses;
@@ -13,7 +14,8 @@ namespace OpenRolesAnywhere.Server.Security;
 /// <summary>
 /// The checks every request passes first: a loopback-only server refuses other peers; the <c>Host</c>
 /// header must be an IP literal, <c>localhost</c> or a name allowed by flag (a web page whose DNS name was
-/// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes. Repeated slashes in
+/// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes (the admin listener, if
+/// any, takes its routes' limit and answers with problem details). Repeated slashes in
 /// the path count as one.
 /// </summary>
 internal static partial class RequestGuard
@@ -39,7 +41,15 @@ internal static partial class RequestGuard
                 return Refuse(context, StatusCodes.Status403Forbidden, "Forbidden", "The Host header names a host this server does not answer to.");
             }
 
-            if (context.Request.ContentLength > Listeners.MaximumBodyBytes || context.Request.Headers.TransferEncoding.Count > 0)
+            if (options.Admin is { } admin && AdminListener.IsAdminConnection(context))
+            {
+                // CSRs and JSON: the admin routes read at most this much, chunked or not.
+                if (context.Request.ContentLength > admin.MaxRequestBytes)
+                {
+                    return Refuse(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body may be at most {admin.MaxRequestBytes} bytes.");
+                }
+            }
+            else if (context.Request.ContentLength > Listeners.MaximumBodyBytes || context.Request.Headers.TransferEncoding.Count > 0)
             {
                 return Refuse(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", "This server takes no request bodies.");
             }
@@ -61,8 +71,14 @@ internal static partial class RequestGuard
     public static bool IsRemotePeer(HttpContext context) =>
         context.Connection.RemoteIpAddress is { } peer && !Listeners.IsLoopback(peer);
 
+    /// <summary>In the credential protocols' error shape, or as problem details on the admin listener.</summary>
     private static Task Refuse(HttpContext context, int status, string code, string message)
     {
+        if (AdminListener.IsAdminConnection(context))
+        {
+            return AdminProblems.Problem(status, code, message).ExecuteAsync(context);
+        }
+
         context.Response.StatusCode = status;
         context.Response.ContentType = Replies.JsonContentType;
         return context.Response.Body.WriteAsync(CredentialJson.Error(code, message)).AsTask();

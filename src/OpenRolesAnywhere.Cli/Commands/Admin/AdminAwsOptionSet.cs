@@ -2,17 +2,19 @@ using System.CommandLine;
 using OpenRolesAnywhere.CertificateAuthority;
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.State;
+using OpenRolesAnywhere.Server.Admin;
 
 namespace OpenRolesAnywhere.Cli.Commands.Admin;
 
 /// <summary>Where the admin commands reach AWS; credentials always come from the AWS SDK's own resolution.</summary>
-internal sealed class AdminAwsOptionSet
+/// <param name="prefix">Put before each flag's name where it would clash with a command's own (<c>serve --admin-region</c>).</param>
+internal sealed class AdminAwsOptionSet(string prefix = "--")
 {
-    public Option<string?> Region { get; } = new("--region") { Description = "AWS region (default: the trust anchor's or KMS key's region, then AWS_REGION / your AWS profile)." };
+    public Option<string?> Region { get; } = new(prefix + "region") { Description = "AWS region (default: the trust anchor's or KMS key's region, then AWS_REGION / your AWS profile)." };
 
-    public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "Roles Anywhere endpoint URL (default: AWS_ENDPOINT_URL_ROLESANYWHERE, AWS_ENDPOINT_URL, then the regional endpoint)." };
+    public Option<string?> Endpoint { get; } = new(prefix + "endpoint") { Description = "Roles Anywhere endpoint URL (default: AWS_ENDPOINT_URL_ROLESANYWHERE, AWS_ENDPOINT_URL, then the regional endpoint)." };
 
-    public Option<string?> KmsEndpoint { get; } = new("--kms-endpoint") { Description = "KMS endpoint URL (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, then the regional endpoint)." };
+    public Option<string?> KmsEndpoint { get; } = new(prefix + "kms-endpoint") { Description = "KMS endpoint URL (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, then the regional endpoint)." };
 
     public void AddTo(Command command)
     {
@@ -25,15 +27,18 @@ internal sealed class AdminAwsOptionSet
     public static CertificateAuthorityAdmin CreateLocalAdmin(CliEnvironment environment, HttpClient http) =>
         new(CaStateStore.Default(environment.Variable), new AwsSettings { Environment = environment.Variable }, environment.Time, http);
 
-    public CertificateAuthorityAdmin CreateAdmin(ParseResult result, CliEnvironment environment, HttpClient http) => new(
-        CaStateStore.Default(environment.Variable),
-        new AwsSettings
-        {
-            Region = result.GetValue(Region),
-            RolesAnywhereEndpoint = result.GetValue(Endpoint),
-            KmsEndpoint = result.GetValue(KmsEndpoint),
-            Environment = environment.Variable,
-        },
-        environment.Time,
-        http);
+    public CertificateAuthorityAdmin CreateAdmin(ParseResult result, CliEnvironment environment, HttpClient http) =>
+        new(CaStateStore.Default(environment.Variable), Settings(result, environment), environment.Time, http);
+
+    /// <summary>What <c>serve --admin-listen</c> needs to build the same admin the commands use, behind its routes.</summary>
+    public AdminEndpointOptions EndpointOptions(ParseResult result, CliEnvironment environment, string tokenFile) =>
+        new(CaStateStore.Default(environment.Variable), Settings(result, environment), tokenFile);
+
+    private AwsSettings Settings(ParseResult result, CliEnvironment environment) => new()
+    {
+        Region = result.GetValue(Region),
+        RolesAnywhereEndpoint = result.GetValue(Endpoint),
+        KmsEndpoint = result.GetValue(KmsEndpoint),
+        Environment = environment.Variable,
+    };
 }
