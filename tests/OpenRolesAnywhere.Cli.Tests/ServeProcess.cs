@@ -82,9 +82,11 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             try
             {
                 // Port 0 and then reading the port back: a port picked free beforehand can be taken by then.
-                if (server.Port == 0 && ListeningPort().Match(server.Log) is { Success: true } listening)
+                // A port the arguments name is another listener's (--admin-listen).
+                if (server.Port == 0 && ListeningPort().Matches(server.Log).Select(m => m.Groups[1].Value)
+                        .FirstOrDefault(p => !command.Any(a => a.EndsWith(":" + p, StringComparison.Ordinal))) is { } picked)
                 {
-                    server.Port = int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    server.Port = int.Parse(picked, System.Globalization.CultureInfo.InvariantCulture);
                 }
 
                 using var health = server.Port == 0 ? null : await http.GetAsync(new Uri(server.BaseAddress, "/healthz"));
@@ -125,7 +127,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    [GeneratedRegex(@"Listening on \W*http://127\.0\.0\.1:(\d+)")]
+    [GeneratedRegex(@"Listening on \W*http://127\.0\.0\.1:(\d+)\b")]
     private static partial Regex ListeningPort();
 
     public async ValueTask DisposeAsync()
