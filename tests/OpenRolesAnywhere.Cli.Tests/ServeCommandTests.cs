@@ -148,7 +148,7 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
     [InlineData("INT")]
     public async Task Serve_StopSignal_ExitsCleanlyAndRemovesItsSocket(string signal)
     {
-        var serve = await ServeProcess.StartAsync(_sourceFlags, _environment);
+        await using var serve = await ServeProcess.StartAsync(_sourceFlags, _environment);
         var socket = Path.Combine(_environment["XDG_RUNTIME_DIR"]!, "openrolesanywhere", "server.sock");
         Assert.True(File.Exists(socket));
 
@@ -157,7 +157,6 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
         Assert.Equal(0, exitCode);
         Assert.False(File.Exists(socket));
         Assert.True(File.Exists(Path.Combine(_environment["XDG_RUNTIME_DIR"]!, "openrolesanywhere", "server.token")));
-        await serve.DisposeAsync();
     }
 
     [Fact]
@@ -180,7 +179,7 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
     [Fact]
     public async Task Serve_JsonLogFormat_WritesOneJsonObjectPerLineWithoutSecrets()
     {
-        var serve = await ServeProcess.StartAsync([.. _sourceFlags, "--log-format", "json"], _environment);
+        await using var serve = await ServeProcess.StartAsync([.. _sourceFlags, "--log-format", "json"], _environment);
         await serve.TerminateAsync();
         var token = await File.ReadAllTextAsync(Path.Combine(_environment["XDG_RUNTIME_DIR"]!, "openrolesanywhere", "server.token"));
 
@@ -197,7 +196,6 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
         Assert.DoesNotContain(issued.SecretAccessKey, serve.Log, StringComparison.Ordinal);
         Assert.DoesNotContain(issued.SessionToken, serve.Log, StringComparison.Ordinal);
         Assert.DoesNotContain(token, serve.Log, StringComparison.Ordinal);
-        await serve.DisposeAsync();
     }
 
     [Fact]

@@ -2,30 +2,29 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using OpenRolesAnywhere.TestCommon;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
 /// <summary>`openrolesanywhere serve` as a real child process on a free loopback port, stopped with SIGTERM.</summary>
-internal sealed class ServeProcess : IAsyncDisposable
+internal sealed partial class ServeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    private ServeProcess(Process process, int port)
+    private ServeProcess(Process process)
     {
         _process = process;
-        Port = port;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
         _process.ErrorDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
         _process.OutputDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     public string Log
     {
@@ -49,12 +48,16 @@ internal sealed class ServeProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <paramref name="launcher"/> (e.g. systemd-socket-activate) or the CLI, and waits until /healthz answers.</summary>
+    /// <summary>
+    /// Starts <paramref name="launcher"/> (e.g. systemd-socket-activate, listening on <paramref name="port"/>) or
+    /// the CLI on a port the kernel picks, and waits until /healthz answers.
+    /// </summary>
     public static async Task<ServeProcess> StartAsync(IEnumerable<string> serveArguments, IDictionary<string, string?> environment, int? port = null, IEnumerable<string>? launcher = null)
     {
-        var chosen = port ?? FreePort();
-        var command = (launcher ?? []).Concat(["dotnet", ProcessRunner.CliAssembly(), "serve"]).Concat(serveArguments)
-            .Concat(launcher is null ? ["--listen", $"http://127.0.0.1:{chosen}"] : []).ToList();
+        // SIGINT at its default, as under a terminal: a test run started in the background (`... &`, as some
+        // CI runners do) passes SIGINT on as ignored, and the stop-signal test would then wait for nothing.
+        var command = new[] { "env", "--default-signal=INT" }.Concat(launcher ?? []).Concat(["dotnet", ProcessRunner.CliAssembly(), "serve"]).Concat(serveArguments)
+            .Concat(launcher is null ? ["--listen", "http://127.0.0.1:0"] : []).ToList();
         var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in command.Skip(1))
         {
@@ -66,9 +69,9 @@ internal sealed class ServeProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var server = new ServeProcess(Process.Start(start)!, chosen);
-        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var server = new ServeProcess(Process.Start(start)!) { Port = port ?? 0 };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             if (server.HasExited)
@@ -78,8 +81,16 @@ internal sealed class ServeProcess : IAsyncDisposable
 
             try
             {
-                using var health = await http.GetAsync("/healthz");
-                if (health.IsSuccessStatusCode && (await health.Content.ReadAsStringAsync()).Contains("\"status\":\"ok\"", StringComparison.Ordinal))
+                // Port 0 and then reading the port back: a port picked free beforehand can be taken by then.
+                // A port the arguments name is another listener's (--admin-listen).
+                if (server.Port == 0 && ListeningPort().Matches(server.Log).Select(m => m.Groups[1].Value)
+                        .FirstOrDefault(p => !command.Any(a => a.EndsWith(":" + p, StringComparison.Ordinal))) is { } picked)
+                {
+                    server.Port = int.Parse(picked, System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                using var health = server.Port == 0 ? null : await http.GetAsync(new Uri(server.BaseAddress, "/healthz"));
+                if (health is { IsSuccessStatusCode: true } && (await health.Content.ReadAsStringAsync()).Contains("\"status\":\"ok\"", StringComparison.Ordinal))
                 {
                     return server;
                 }
@@ -115,6 +126,9 @@ internal sealed class ServeProcess : IAsyncDisposable
 
         return _process.ExitCode;
     }
+
+    [GeneratedRegex(@"Listening on \W*http://127\.0\.0\.1:(\d+)\b")]
+    private static partial Regex ListeningPort();
 
     public async ValueTask DisposeAsync()
     {

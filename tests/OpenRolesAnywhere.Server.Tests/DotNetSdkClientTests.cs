@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Amazon.Runtime.Internal;
 
 namespace OpenRolesAnywhere.Server.Tests;
 
@@ -23,6 +24,7 @@ public sealed class DotNetSdkClientTests : IAsyncLifetime
             Environment.SetEnvironmentVariable(variable, null);
         }
 
+        FallbackInternalConfigurationFactory.Reset();
         await _server.DisposeAsync();
     }
 
@@ -50,6 +52,9 @@ public sealed class DotNetSdkClientTests : IAsyncLifetime
     public async Task InstanceProfileCredentials_ImdsV2_ListsTheRoleAndGetsTheServedCredentials()
     {
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_SERVICE_ENDPOINT", _server.BaseAddress + "");
+        // The SDK reads the IMDS endpoint once per process, when any AWS client or config is first made:
+        // re-read now, as a process started with this environment would, whatever ran before in this one.
+        FallbackInternalConfigurationFactory.Reset();
 
         var roles = InstanceProfileAWSCredentials.GetAvailableRoles();
         var credentials = await new InstanceProfileAWSCredentials().GetCredentialsAsync();

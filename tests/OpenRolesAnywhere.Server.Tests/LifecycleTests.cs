@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using OpenRolesAnywhere.Core;
 using CredentialCache = OpenRolesAnywhere.Core.Credentials.CredentialCache;
 using OpenRolesAnywhere.TestCommon;
@@ -18,7 +19,7 @@ public sealed class LifecycleTests
         var inFlight = server.Client.SendAsync(server.ContainerRequest("/v1/credentials/slow"));
         // The request is in flight once it waits in the cache (counted as a miss).
         await Eventually.TrueAsync(
-            () => server.Client.GetStringAsync("/metrics").Result.Contains("openrolesanywhere_cache_misses_total{source=\"slow\"} 1", StringComparison.Ordinal),
+            async () => (await server.Client.GetStringAsync("/metrics")).Contains("openrolesanywhere_cache_misses_total{source=\"slow\"} 1", StringComparison.Ordinal),
             "the request reached the cache");
 
         var stopping = server.App.StopAsync();
@@ -159,23 +160,26 @@ public sealed class LifecycleTests
         await File.WriteAllTextAsync(certificate, "expired certificate");
         var config = Path.Combine(directory, "serve.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Sources = new[] { new { Name = "renewed", Certificate = certificate, RoleArn = "arn:aws:iam::123456789012:role/renewed" } } }));
-        var source = new CountingCredentialSource(TimeProvider.System, "renewed")
+        // A clock that stands still: the back-off's retry timer never fires, so only the renewal can end the failure.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 5, 0, 0, TimeSpan.Zero));
+        var source = new CountingCredentialSource(time, "renewed")
         {
             Failure = new CredentialException(CredentialErrorKind.CertificateInvalid, "The certificate expired; ask for a new one."),
         };
         await using var app = CredentialServer.Build(
             new ServeOptions { Listen = ["http://127.0.0.1:0"], TokenFile = Path.Combine(directory, "server.token"), UnixSocket = null, ConfigFile = config },
-            _ => source);
+            _ => source,
+            time);
         await app.StartAsync();
         var cache = app.Services.GetRequiredService<CredentialCache>();
         await Eventually.TrueAsync(() => cache.Status(source).LastErrorKind == CredentialErrorKind.CertificateInvalid, "the first fetch failed");
-        var backOffEnds = cache.Status(source).NextAttempt!.Value;
+        Assert.True(cache.Status(source).NextAttempt > time.GetUtcNow(), "the failure started a back-off");
 
         source.Failure = null;
         await File.WriteAllTextAsync(certificate, "renewed certificate");
-        await Eventually.TrueAsync(() => cache.Status(source).HasValidCredentials, "the renewed certificate was used", TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => cache.Status(source).HasValidCredentials, "the renewed certificate was used");
 
-        Assert.True(DateTimeOffset.UtcNow < backOffEnds, "the fetch waited for the back-off instead of following the renewal");
+        Assert.Equal(2, source.Calls);
         await app.StopAsync();
         Directory.Delete(directory, recursive: true);
     }

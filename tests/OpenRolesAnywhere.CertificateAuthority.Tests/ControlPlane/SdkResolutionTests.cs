@@ -1,3 +1,5 @@
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
 using OpenRolesAnywhere.CertificateAuthority.Tests.Support;
@@ -30,6 +32,7 @@ public sealed class SdkResolutionTests : IAsyncLifetime
             Environment.SetEnvironmentVariable(name, value);
         }
 
+        ForgetWhatTheSdkRead();
         await _harness.DisposeAsync();
     }
 
@@ -48,6 +51,7 @@ public sealed class SdkResolutionTests : IAsyncLifetime
         Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_ROLESANYWHERE", _harness.ControlPlane.Endpoint.ToString());
         Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", _harness.Config.File("no-credentials"));
         Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", _harness.Config.File("no-config"));
+        ForgetWhatTheSdkRead();
         var key = _harness.Kms.AddKey(alias: "ca");
         var admin = new CertificateAuthorityAdmin(_harness.Store, new AwsSettings(), TimeProvider.System, _harness.Http);
 
@@ -55,5 +59,16 @@ public sealed class SdkResolutionTests : IAsyncLifetime
 
         Assert.Equal(key.Arn, result.KmsKeyArn);
         Assert.Equal(result.TrustAnchorArn, Assert.Single(_harness.ControlPlane.TrustAnchors).Arn);
+    }
+
+    /// <summary>
+    /// The SDK keeps the region it resolved and the settings it read from the environment and config file
+    /// for the life of the process: without this, what this test sets would outlive it, and what ran
+    /// before would decide what it sees.
+    /// </summary>
+    private static void ForgetWhatTheSdkRead()
+    {
+        FallbackRegionFactory.Reset();
+        FallbackInternalConfigurationFactory.Reset();
     }
 }

@@ -30,22 +30,29 @@ public sealed class SshAgentProcess : IDisposable
         };
         start.Environment.Remove("DISPLAY"); // with no display and no askpass, confirmations (ssh-add -c) are refused
         start.Environment.Remove("SSH_ASKPASS");
+        // ssh-agent binds (the socket file appears) before it listens: a client connecting in between is
+        // refused. With -D it prints SSH_AUTH_SOCK= only once it listens, so that line is the readiness signal.
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Process.Start(start) ?? throw new InvalidOperationException("ssh-agent did not start");
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.StartsWith("SSH_AUTH_SOCK=", StringComparison.Ordinal) == true)
+            {
+                listening.TrySetResult();
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var agent = new SshAgentProcess(process, socketPath);
         var deadline = Stopwatch.StartNew();
-        while (!File.Exists(socketPath))
+        while (!listening.Task.Wait(TimeSpan.FromMilliseconds(50)))
         {
-            if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(10))
+            if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
             {
                 agent.Dispose();
-                throw new InvalidOperationException($"ssh-agent did not create {socketPath}");
+                throw new InvalidOperationException($"ssh-agent did not listen on {socketPath}");
             }
-
-            Thread.Sleep(20);
         }
 
         return agent;
