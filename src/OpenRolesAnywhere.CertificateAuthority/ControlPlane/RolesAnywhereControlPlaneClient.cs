@@ -172,32 +172,17 @@ internal sealed class RolesAnywhereControlPlaneClient
         // Signed afresh on every attempt: the date is part of the signature.
         var signature = HmacSigner.SignHeaders(signable, credentials, new CredentialScope(_time.GetUtcNow(), _region, Service));
 
-        using var message = new HttpRequestMessage(method, new UriBuilder(_endpoint) { Path = fullPath, Query = CanonicalRequest.CanonicalQuery(signable.Query) }.Uri);
-        foreach (var (name, value) in signable.Headers)
-        {
-            if (name is not ("Content-Type" or "Host"))
-            {
-                message.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        message.Headers.TryAddWithoutValidation("Authorization", signature.AuthorizationHeader);
+        using var message = SignedAttempt.CreateMessage(method, _endpoint, signable, signature, hasBody ? payload : null);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (hasBody)
-        {
-            message.Content = new ByteArrayContent(payload);
-            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-
-        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attemptTimeout.CancelAfter(_retry.AttemptTimeout);
         try
         {
-            using var response = await _http.SendAsync(message, attemptTimeout.Token);
-            var text = await response.Content.ReadAsStringAsync(attemptTimeout.Token);
-            if (!response.IsSuccessStatusCode)
+            var (response, text) = await SignedAttempt.SendAsync(_http, message, _retry.AttemptTimeout, operation, cancellationToken);
+            using (response)
             {
-                return (null, ErrorFrom(response, text, operation), response.Headers.RetryAfter?.Delta);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return (null, ErrorFrom(response, text, operation), response.Headers.RetryAfter?.Delta);
+                }
             }
 
             try
@@ -209,15 +194,9 @@ internal sealed class RolesAnywhereControlPlaneClient
                 return (null, new CredentialException(CredentialErrorKind.ServiceUnavailable, $"Roles Anywhere answered {operation} with a body that is not JSON.", e), null);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (CredentialException e) when (e.Kind == CredentialErrorKind.Network)
         {
-            return (null, new CredentialException(CredentialErrorKind.Network,
-                $"Roles Anywhere at {_endpoint.Host} did not answer {operation} within {_retry.AttemptTimeout.TotalSeconds:0} s."), null);
-        }
-        catch (HttpRequestException e)
-        {
-            return (null, new CredentialException(CredentialErrorKind.Network,
-                $"Cannot reach Roles Anywhere at {_endpoint.GetLeftPart(UriPartial.Authority)} for {operation}: {e.Message}. Check the network, the region and any --endpoint.", e), null);
+            return (null, e, null);
         }
     }
 

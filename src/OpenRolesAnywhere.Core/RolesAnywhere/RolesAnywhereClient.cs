@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using OpenRolesAnywhere.Core.Certificates;
@@ -105,41 +104,20 @@ public sealed class RolesAnywhereClient
         // Signed afresh on every attempt: the date is part of the signature.
         var signature = await X509Signer.SignAsync(signable, certificate, key, new CredentialScope(_time.GetUtcNow(), region, Service), cancellationToken);
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, new UriBuilder(endpoint) { Path = path, Query = CanonicalRequest.CanonicalQuery(signable.Query) }.Uri);
-        foreach (var (name, value) in signable.Headers)
-        {
-            if (name is not ("Content-Type" or "Host"))
-            {
-                message.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        message.Headers.TryAddWithoutValidation("Authorization", signature.AuthorizationHeader);
-        message.Content = new ByteArrayContent(body);
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-
-        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attemptTimeout.CancelAfter(_retry.AttemptTimeout);
+        using var message = SignedAttempt.CreateMessage(HttpMethod.Post, endpoint, signable, signature, body);
         try
         {
-            using var response = await _http.SendAsync(message, attemptTimeout.Token);
-            var text = await response.Content.ReadAsStringAsync(attemptTimeout.Token);
-            if (response.IsSuccessStatusCode)
+            var (response, text) = await SignedAttempt.SendAsync(_http, message, _retry.AttemptTimeout, "CreateSession", cancellationToken);
+            using (response)
             {
-                return (ParseCredentials(text), null, null);
+                return response.IsSuccessStatusCode
+                    ? (ParseCredentials(text), null, null)
+                    : (null, ErrorFrom(response, text), response.Headers.RetryAfter?.Delta);
             }
-
-            return (null, ErrorFrom(response, text), response.Headers.RetryAfter?.Delta);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (CredentialException e) when (e.Kind == CredentialErrorKind.Network)
         {
-            return (null, new CredentialException(CredentialErrorKind.Network,
-                $"Roles Anywhere at {endpoint.Host} did not answer within {_retry.AttemptTimeout.TotalSeconds:0} s."), null);
-        }
-        catch (HttpRequestException e)
-        {
-            return (null, new CredentialException(CredentialErrorKind.Network,
-                $"Cannot reach Roles Anywhere at {endpoint.GetLeftPart(UriPartial.Authority)}: {e.Message}. Check the network, the region and any --endpoint.", e), null);
+            return (null, e, null);
         }
     }
 
