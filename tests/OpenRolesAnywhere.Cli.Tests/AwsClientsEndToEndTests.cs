@@ -57,8 +57,7 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
     {
         var environment = _cli.AwsConfig(FileKeyArguments());
 
-        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString(), "--output", "json"],
-            environment, TimeSpan.FromSeconds(90));
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains($"\"Account\": \"{FakeRolesAnywhereServer.Account}\"", result.Output, StringComparison.Ordinal);
@@ -76,8 +75,7 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
         environment["XDG_CONFIG_HOME"] = config;
         environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
 
-        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString(), "--output", "json"],
-            environment, TimeSpan.FromSeconds(90));
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var issued = Assert.Single(_cli.Fake.Issued);
@@ -91,8 +89,7 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
         var (certificate, key) = _cli.FileIdentity(notAfter: DateTimeOffset.UtcNow.AddDays(-1));
         var environment = _cli.AwsConfig(["--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()]);
 
-        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString()],
-            environment, TimeSpan.FromSeconds(90));
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("expired", result.Error, StringComparison.Ordinal);

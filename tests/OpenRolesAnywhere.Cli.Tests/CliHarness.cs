@@ -1,5 +1,6 @@
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
+using OpenRolesAnywhere.TestCommon.FakeSts;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
@@ -62,18 +63,33 @@ public sealed class CliHarness : IAsyncDisposable
         var command = string.Join(' ', new[] { "dotnet", ProcessRunner.CliAssembly(), "credential-process" }.Concat(arguments).Select(Quote));
         var config = Temp.File("aws-config");
         File.WriteAllText(config, $"[profile ora]\nregion = us-east-1\ncredential_process = {command}\n");
-        return new Dictionary<string, string?>
-        {
-            ["AWS_CONFIG_FILE"] = config,
-            ["AWS_SHARED_CREDENTIALS_FILE"] = Temp.File("no-credentials"),
-            ["AWS_PROFILE"] = "ora",
-            ["AWS_ACCESS_KEY_ID"] = null,
-            ["AWS_SECRET_ACCESS_KEY"] = null,
-            ["AWS_SESSION_TOKEN"] = null,
-            ["AWS_EC2_METADATA_DISABLED"] = "true",
-            ["HOME"] = Temp.Path,
-        };
+        var environment = IsolatedAwsEnvironment();
+        environment["AWS_CONFIG_FILE"] = config;
+        environment["AWS_PROFILE"] = "ora";
+        environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        return environment;
     }
+
+    /// <summary>
+    /// Variables for a real AWS client that leave it only what the test gives it: no developer config,
+    /// keys or profile. Instance metadata stays allowed; tests that do not serve it disable it.
+    /// </summary>
+    public Dictionary<string, string?> IsolatedAwsEnvironment() => new()
+    {
+        ["HOME"] = Temp.Path,
+        ["AWS_CONFIG_FILE"] = Temp.File("no-aws-config"),
+        ["AWS_SHARED_CREDENTIALS_FILE"] = Temp.File("no-aws-credentials"),
+        ["AWS_ACCESS_KEY_ID"] = null,
+        ["AWS_SECRET_ACCESS_KEY"] = null,
+        ["AWS_SESSION_TOKEN"] = null,
+        ["AWS_PROFILE"] = null,
+        ["AWS_DEFAULT_REGION"] = "us-east-1",
+    };
+
+    /// <summary>The real AWS CLI calls the verifying fake STS with whatever credentials its environment leads it to.</summary>
+    public static Task<ProcessRunner.Result> AwsCliCallerIdentityAsync(FakeStsServer sts, IDictionary<string, string?> environment) =>
+        ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", sts.Endpoint.ToString(), "--output", "json"],
+            environment, TimeSpan.FromSeconds(90));
 
     private static string Quote(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"\"{value}\"" : value;
 

@@ -91,8 +91,7 @@ public sealed class Pkcs11CommandTests : IAsyncLifetime
         environment["SOFTHSM2_CONF"] = _hsm.ConfigPath;
         environment["TOKEN_PIN"] = SoftHsmFixture.Pin;
 
-        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", sts.Endpoint.ToString(), "--output", "json"],
-            environment, TimeSpan.FromSeconds(90));
+        var result = await CliHarness.AwsCliCallerIdentityAsync(sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var issued = Assert.Single(_cli.Fake.Issued);
@@ -106,21 +105,11 @@ public sealed class Pkcs11CommandTests : IAsyncLifetime
         await using var sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
         var runtime = _cli.Temp.File("run");
         Directory.CreateDirectory(runtime);
-        var environment = new Dictionary<string, string?>
-        {
-            ["HOME"] = _cli.Temp.Path,
-            ["XDG_RUNTIME_DIR"] = runtime,
-            ["SOFTHSM2_CONF"] = _hsm.ConfigPath,
-            ["TOKEN_PIN"] = SoftHsmFixture.Pin,
-            ["AWS_CONFIG_FILE"] = _cli.Temp.File("no-aws-config"),
-            ["AWS_SHARED_CREDENTIALS_FILE"] = _cli.Temp.File("no-aws-credentials"),
-            ["AWS_ACCESS_KEY_ID"] = null,
-            ["AWS_SECRET_ACCESS_KEY"] = null,
-            ["AWS_SESSION_TOKEN"] = null,
-            ["AWS_PROFILE"] = null,
-            ["AWS_DEFAULT_REGION"] = "us-east-1",
-            ["AWS_EC2_METADATA_DISABLED"] = "true",
-        };
+        var environment = _cli.IsolatedAwsEnvironment();
+        environment["XDG_RUNTIME_DIR"] = runtime;
+        environment["SOFTHSM2_CONF"] = _hsm.ConfigPath;
+        environment["TOKEN_PIN"] = SoftHsmFixture.Pin;
+        environment["AWS_EC2_METADATA_DISABLED"] = "true";
         await using var serve = await ServeProcess.StartAsync(
             ["--certificate", _cli.CertificateFor(_hsm.P256.PublicKey), "--private-key", _hsm.P256.KeyUri(query: null),
                 "--pkcs11-lib", SoftHsmFixture.ModulePath, "--private-key-password-env", "TOKEN_PIN", .. _cli.ArnFlags()],
@@ -137,8 +126,7 @@ public sealed class Pkcs11CommandTests : IAsyncLifetime
             environment[line[..line.IndexOf('=', StringComparison.Ordinal)]] = line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..];
         }
 
-        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", sts.Endpoint.ToString(), "--output", "json"],
-            environment, TimeSpan.FromSeconds(90));
+        var result = await CliHarness.AwsCliCallerIdentityAsync(sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error + serve.Log);
         var issued = Assert.Single(_cli.Fake.Issued);

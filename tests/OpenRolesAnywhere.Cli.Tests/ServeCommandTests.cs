@@ -30,19 +30,9 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
         _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
         var runtime = _cli.Temp.File("run");
         Directory.CreateDirectory(runtime);
-        _environment = new Dictionary<string, string?>
-        {
-            ["HOME"] = _cli.Temp.Path,
-            ["XDG_RUNTIME_DIR"] = runtime,
-            ["SSH_AUTH_SOCK"] = _agent.SocketPath,
-            ["AWS_CONFIG_FILE"] = _cli.Temp.File("no-aws-config"),
-            ["AWS_SHARED_CREDENTIALS_FILE"] = _cli.Temp.File("no-aws-credentials"),
-            ["AWS_ACCESS_KEY_ID"] = null,
-            ["AWS_SECRET_ACCESS_KEY"] = null,
-            ["AWS_SESSION_TOKEN"] = null,
-            ["AWS_PROFILE"] = null,
-            ["AWS_DEFAULT_REGION"] = "us-east-1",
-        };
+        _environment = _cli.IsolatedAwsEnvironment();
+        _environment["XDG_RUNTIME_DIR"] = runtime;
+        _environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
         _sourceFlags = ["--certificate", _cli.CertificateFor(_agent.EcdsaP256.PublicKey!), .. _cli.ArnFlags()];
     }
 
@@ -63,7 +53,7 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
             environment[name] = value;
         }
 
-        var result = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString(), "--output", "json"], environment, TimeSpan.FromSeconds(90));
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error + serve.Log);
         var issued = Assert.Single(_cli.Fake.Issued);
