@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.KeySources;
+using OpenRolesAnywhere.Signers.SshAgent;
 using OpenRolesAnywhere.TestCommon.Credentials;
 using Serilog;
 using Serilog.Core;
@@ -63,6 +65,9 @@ internal sealed class RunningServer : IAsyncDisposable
         CommandLineSource = DefaultSourceOptions(),
     };
 
+    /// <summary>The key backends the sources' keys are described with (no agent or file is opened: the sources are fakes).</summary>
+    public static KeySourceProviders Keys { get; } = new([new SshAgentKeySource(_ => null), new FileKeySourceProvider(_ => null, prompt: null)]);
+
     public static CredentialSourceOptions DefaultSourceOptions() => new()
     {
         Certificate = "unused-by-fakes.pem",
@@ -95,7 +100,13 @@ internal sealed class RunningServer : IAsyncDisposable
         var logs = new LogCapture();
         var app = CredentialServer.Build(
             (options ?? ((d, c) => OptionsIn(d, configFile: c)))(directory, configFile),
-            o => sources[o.Name!],
+            o =>
+            {
+                // Each fake answers to the key of its options, as a real source does.
+                var source = sources[o.Name!];
+                source.CacheKey = o.CacheKey(Keys);
+                return source;
+            },
             clock,
             logging => logging.MinimumLevel.Verbose().WriteTo.Sink(logs));
         await app.StartAsync();
