@@ -46,14 +46,14 @@ public sealed class LocalSocketTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TryGet_LookupKeyOfTheServersOptions_AnswersTheSameCachedCredentials()
+    public async Task TryGet_KeyOfTheServersOptions_AnswersTheSameCachedCredentials()
     {
         var byCacheKey = await Ask(_server.Socket, _server.Default.CacheKey);
 
-        var byLookupKey = await Ask(_server.Socket, RunningServer.DefaultSourceOptions().CacheKey(RunningServer.Keys));
+        var byOptionsKey = await Ask(_server.Socket, RunningServer.DefaultSourceOptions().CacheKey(RunningServer.Keys));
 
-        Assert.NotNull(byLookupKey);
-        Assert.Equal(byCacheKey!.AccessKeyId, byLookupKey.AccessKeyId);
+        Assert.NotNull(byOptionsKey);
+        Assert.Equal(byCacheKey!.AccessKeyId, byOptionsKey.AccessKeyId);
         Assert.Equal(1, _server.Default.Calls);
     }
 
@@ -63,7 +63,7 @@ public sealed class LocalSocketTests : IAsyncLifetime
     [InlineData("session name")]
     [InlineData("key")]
     [InlineData("certificate")]
-    public async Task TryGet_LookupKeyOfOtherOptions_AnswersNullSoTheCallerSignsItself(string differs)
+    public async Task TryGet_KeyOfOtherOptions_AnswersNullSoTheCallerSignsItself(string differs)
     {
         var options = RunningServer.DefaultSourceOptions();
         _ = differs switch
