@@ -15,8 +15,8 @@ public sealed class KeySourceRegistrationTests
     [Theory]
     [InlineData("pkcs11:token=t;object=k", typeof(Pkcs11KeySource))]
     [InlineData("PKCS11:object=k?pin-value=1", typeof(Pkcs11KeySource))]
-    [InlineData("/etc/ora/workload.key", typeof(FileKeySourceProvider))]
-    [InlineData("workload.key", typeof(FileKeySourceProvider))]
+    [InlineData("/etc/ora/workload.key", typeof(FileKeySource))]
+    [InlineData("workload.key", typeof(FileKeySource))]
     [InlineData(null, typeof(SshAgentKeySource))]
     public void ForKey_Reference_TheBackendThatReadsIt(string? privateKey, Type expected)
     {
@@ -25,7 +25,7 @@ public sealed class KeySourceRegistrationTests
 
     [Theory]
     [InlineData("pkcs11:object=c;type=cert", typeof(Pkcs11KeySource))]
-    [InlineData("/etc/ora/workload.pem", typeof(FileKeySourceProvider))]
+    [InlineData("/etc/ora/workload.pem", typeof(FileKeySource))]
     public void ForCertificate_Reference_TheBackendThatHoldsIt(string reference, Type expected)
     {
         Assert.IsType(expected, Keys.ForCertificate(reference));

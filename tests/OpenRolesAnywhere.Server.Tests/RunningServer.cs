@@ -66,7 +66,7 @@ internal sealed class RunningServer : IAsyncDisposable
     };
 
     /// <summary>The key backends the sources' keys are described with (no agent or file is opened: the sources are fakes).</summary>
-    public static KeySourceProviders Keys { get; } = new([new SshAgentKeySource(_ => null), new FileKeySourceProvider(_ => null, prompt: null)]);
+    public static KeySourceProviders Keys { get; } = new([new SshAgentKeySource(_ => null), new FileKeySource(_ => null, prompt: null)]);
 
     public static CredentialSourceOptions DefaultSourceOptions() => new()
     {

@@ -15,7 +15,7 @@ public sealed class SshAgentKeySourceTests(SshAgentFixture agent) : IClassFixtur
     private static readonly byte[] Data = Encoding.UTF8.GetBytes("AWS4-X509-ECDSA-SHA256\n20261124T060000Z\nscope\nabc");
     private readonly TestPki _pki = TestPki.Create("SshAgentKeySource");
 
-    private KeySourceProviders Keys() => new([new SshAgentKeySource(agent.Environment), new FileKeySourceProvider(_ => null, prompt: null)]);
+    private KeySourceProviders Keys() => new([new SshAgentKeySource(agent.Environment), new FileKeySource(_ => null, prompt: null)]);
 
     public void Dispose() => _pki.Dispose();
 

@@ -19,7 +19,7 @@ internal static class KeySourceRegistration
             new Pkcs11KeySource(environment.Variable, ask),
             new SshAgentKeySource(environment.Variable),
             // Last: it takes every reference that is not a URI.
-            new FileKeySourceProvider(environment.Variable, ask),
+            new FileKeySource(environment.Variable, ask),
         ]);
     }
 }

@@ -10,7 +10,7 @@ namespace OpenRolesAnywhere.Core.Tests.Credentials;
 /// <summary>The chain credential-process uses, with real links: a local server socket and CreateSession against the verifying fake.</summary>
 public sealed class ChainedCredentialSourceTests : IAsyncLifetime, IDisposable
 {
-    private static readonly KeySourceProviders Keys = new([new FileKeySourceProvider(_ => null, prompt: null)]);
+    private static readonly KeySourceProviders Keys = new([new FileKeySource(_ => null, prompt: null)]);
     private readonly TestPki _pki = TestPki.Create();
     private readonly TempDirectory _temp = new();
     private readonly HttpClient _http = new();

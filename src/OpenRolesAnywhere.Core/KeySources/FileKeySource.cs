@@ -9,7 +9,7 @@ namespace OpenRolesAnywhere.Core.KeySources;
 /// PEM files: a private key (<see cref="FileSigningKey"/>) and a certificate. It takes every reference that is
 /// not a URI (or names an existing file), so it is registered last.
 /// </summary>
-public sealed class FileKeySourceProvider : IKeySourceProvider, ICertificateSourceProvider
+public sealed class FileKeySource : IKeySourceProvider, ICertificateSourceProvider
 {
     // RFC 3986's scheme characters.
     private static readonly SearchValues<char> SchemeCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
@@ -19,7 +19,7 @@ public sealed class FileKeySourceProvider : IKeySourceProvider, ICertificateSour
 
     /// <param name="environment">Reads the variable named by <see cref="KeySourceOptions.PasswordEnvironmentVariable"/>.</param>
     /// <param name="prompt">Asks for a password without echo; null when nobody can be asked.</param>
-    public FileKeySourceProvider(Func<string, string?> environment, Func<string, string?>? prompt)
+    public FileKeySource(Func<string, string?> environment, Func<string, string?>? prompt)
     {
         _environment = environment;
         _prompt = prompt;

@@ -5,7 +5,7 @@ using OpenRolesAnywhere.TestCommon;
 
 namespace OpenRolesAnywhere.Core.Tests.KeySources;
 
-public sealed class FileKeySourceProviderTests : IDisposable
+public sealed class FileKeySourceTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
@@ -16,7 +16,7 @@ public sealed class FileKeySourceProviderTests : IDisposable
     {
         using var key = TestKeys.Create("p256");
         var path = TestKeys.WritePkcs8(key, _temp.File("workload.key"), password: "s3cret");
-        var provider = new FileKeySourceProvider(name => name == "ORA_PASSWORD" ? "s3cret" : null, prompt: null);
+        var provider = new FileKeySource(name => name == "ORA_PASSWORD" ? "s3cret" : null, prompt: null);
 
         using var opened = await provider.OpenAsync(new KeySourceOptions { PrivateKey = path, PasswordEnvironmentVariable = "ORA_PASSWORD" }, null, CancellationToken.None);
 
@@ -28,7 +28,7 @@ public sealed class FileKeySourceProviderTests : IDisposable
     {
         using var key = TestKeys.Create("p256");
         var path = TestKeys.WritePkcs8(key, _temp.File("workload.key"), password: "s3cret");
-        var provider = new FileKeySourceProvider(_ => null, prompt: _ => "never asked");
+        var provider = new FileKeySource(_ => null, prompt: _ => "never asked");
 
         var e = await Assert.ThrowsAsync<CredentialException>(() =>
             provider.OpenAsync(new KeySourceOptions { PrivateKey = path, PasswordEnvironmentVariable = "ORA_PASSWORD" }, null, CancellationToken.None).AsTask());
@@ -45,7 +45,7 @@ public sealed class FileKeySourceProviderTests : IDisposable
     [InlineData("keychain:workload", false)]
     public void HandlesKey_Reference_OnlyWhatIsNotAUri(string reference, bool handled)
     {
-        Assert.Equal(handled, new FileKeySourceProvider(_ => null, null).HandlesKey(new KeySourceOptions { PrivateKey = reference }));
+        Assert.Equal(handled, new FileKeySource(_ => null, null).HandlesKey(new KeySourceOptions { PrivateKey = reference }));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class FileKeySourceProviderTests : IDisposable
     {
         // Relative to the working directory, so the name itself starts like a scheme.
         var name = $"ora{Guid.NewGuid():N}:workload.key";
-        var provider = new FileKeySourceProvider(_ => null, null);
+        var provider = new FileKeySource(_ => null, null);
         Assert.False(provider.HandlesKey(new KeySourceOptions { PrivateKey = name }));
         File.WriteAllText(name, "");
         try
@@ -70,6 +70,6 @@ public sealed class FileKeySourceProviderTests : IDisposable
     [Fact]
     public void HandlesKey_AgentKey_NotAFile()
     {
-        Assert.False(new FileKeySourceProvider(_ => null, null).HandlesKey(new KeySourceOptions { SshFingerprint = "SHA256:abc" }));
+        Assert.False(new FileKeySource(_ => null, null).HandlesKey(new KeySourceOptions { SshFingerprint = "SHA256:abc" }));
     }
 }

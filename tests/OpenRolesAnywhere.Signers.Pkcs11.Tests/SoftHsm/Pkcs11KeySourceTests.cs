@@ -10,13 +10,13 @@ namespace OpenRolesAnywhere.Signers.Pkcs11.Tests.SoftHsm;
 
 /// <summary>The token as a registered key backend: keys opened asynchronously and certificates read from SoftHSM2.</summary>
 [Collection(SoftHsmTests.Name)]
-public sealed class Pkcs11KeySourceProviderTests
+public sealed class Pkcs11KeySourceTests
 {
     private static readonly byte[] Data = Encoding.UTF8.GetBytes("AWS4-X509-ECDSA-SHA256\n20261124T060000Z\nscope\nabc");
-    private static readonly KeySourceProviders Keys = new([Pkcs11SigningKeyTests.Source(), new FileKeySourceProvider(_ => null, prompt: null)]);
+    private static readonly KeySourceProviders Keys = new([Pkcs11SigningKeyTests.Source(), new FileKeySource(_ => null, prompt: null)]);
     private readonly SoftHsmFixture _hsm;
 
-    public Pkcs11KeySourceProviderTests(SoftHsmFixture hsm)
+    public Pkcs11KeySourceTests(SoftHsmFixture hsm)
     {
         _hsm = hsm;
     }
