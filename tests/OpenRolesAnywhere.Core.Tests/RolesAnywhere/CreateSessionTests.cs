@@ -1,3 +1,4 @@
+using OpenRolesAnywhere.Core.Aws;
 using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 using OpenRolesAnywhere.Core.Signing;
