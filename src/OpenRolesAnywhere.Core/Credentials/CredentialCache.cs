@@ -41,8 +41,6 @@ public sealed class CredentialCache : IDisposable
         _stoppingToken = _stopping.Token;
     }
 
-    public CredentialCachePolicy Policy => _policy;
-
     /// <summary>Valid credentials for <paramref name="source"/>, from memory when possible.</summary>
     /// <exception cref="CredentialException">Nothing valid is held and the source cannot give any now.</exception>
     public async Task<CachedCredentials> GetAsync(ICredentialSource source, CancellationToken cancellationToken)
