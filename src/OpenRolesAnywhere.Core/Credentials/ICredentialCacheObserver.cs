@@ -1,10 +1,6 @@
 namespace OpenRolesAnywhere.Core.Credentials;
 
-/// <summary>
-/// Hooks for metrics and logs. <see cref="Hit"/> and <see cref="Miss"/> may be called while the cache holds
-/// an entry's lock (they count a request on its fast path): keep every method quick, and never call back
-/// into the cache. <see cref="Fetched"/> and <see cref="FetchFailed"/> are called outside it.
-/// </summary>
+/// <summary>Hooks for metrics and logs; called outside the cache's locks.</summary>
 public interface ICredentialCacheObserver
 {
     /// <summary>A request answered from memory without waiting.</summary>
