@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenRolesAnywhere.Server.Configuration;
+using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.Credentials;
 
 namespace OpenRolesAnywhere.Server.Tests;
@@ -9,9 +10,9 @@ public sealed class ServeEnvironmentTests
     [Fact]
     public async Task Sources_NamedCertificateWithTheClisEnvironment_FoundThereNotInTheProcessEnvironment()
     {
-        var directory = RunningServer.NewDirectory();
-        var config = Path.Combine(directory, "config");
-        var options = RunningServer.OptionsIn(directory) is var o
+        using var temp = new TempDirectory();
+        var config = temp.File("config");
+        var options = RunningServer.OptionsIn(temp.Path) is var o
             ? new ServeOptions
             {
                 Listen = o.Listen, TokenFile = o.TokenFile, UnixSocket = o.UnixSocket,
@@ -20,13 +21,9 @@ public sealed class ServeEnvironmentTests
             }
             : null!;
 
-        await using (var app = CredentialServer.Build(options, _ => new CountingCredentialSource(TimeProvider.System, "workload")))
-        {
-            var (_, path) = Assert.Single(app.Services.GetRequiredService<CredentialSources>().Certificates);
+        await using var app = CredentialServer.Build(options, _ => new CountingCredentialSource(TimeProvider.System, "workload"));
 
-            Assert.Equal(Path.Combine(config, "openrolesanywhere", "workload.pem"), path);
-        }
-
-        Directory.Delete(directory, recursive: true);
+        var (_, path) = Assert.Single(app.Services.GetRequiredService<CredentialSources>().Certificates);
+        Assert.Equal(Path.Combine(config, "openrolesanywhere", "workload.pem"), path);
     }
 }
