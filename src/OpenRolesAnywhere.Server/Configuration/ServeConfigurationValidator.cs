@@ -1,9 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using OpenRolesAnywhere.Core;
-using OpenRolesAnywhere.Core.Configuration;
 using OpenRolesAnywhere.Core.Credentials;
-using OpenRolesAnywhere.Core.RolesAnywhere;
 
 namespace OpenRolesAnywhere.Server.Configuration;
 
@@ -39,26 +36,7 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
                 failures.Add($"{field}.Name: '{source.Name}' is used by two sources.");
             }
 
-            if (string.IsNullOrWhiteSpace(source.Certificate) && string.IsNullOrWhiteSpace(source.Name))
-            {
-                failures.Add($"{field}.Certificate: give the certificate file (or a Name saved as NAME.pem).");
-            }
-
-            CheckArn(failures, $"{field}.RoleArn", source.RoleArn, "iam", "role/", "an IAM role", required: true);
-            CheckArn(failures, $"{field}.TrustAnchorArn", source.TrustAnchorArn, "rolesanywhere", "trust-anchor/", "a Roles Anywhere trust anchor", required: false);
-            CheckArn(failures, $"{field}.ProfileArn", source.ProfileArn, "rolesanywhere", "profile/", "a Roles Anywhere profile", required: false);
-            try
-            {
-                var duration = Durations.Parse(source.SessionDuration, $"{field}.SessionDuration");
-                if (!SessionDuration.IsAllowed(duration))
-                {
-                    failures.Add($"{field}.SessionDuration: must be {SessionDuration.Range}, not {duration.TotalSeconds:0}.");
-                }
-            }
-            catch (CredentialException e)
-            {
-                failures.Add(e.Message);
-            }
+            CredentialSourceValidation.Check(source, name => $"{field}.{name}", failures);
         }
 
         if (options.DefaultSource is { } chosen && !options.Sources.Any(s => s.Name == chosen))
@@ -67,24 +45,6 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void CheckArn(List<string> failures, string field, string? value, string service, string resourcePrefix, string what, bool required)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            if (required)
-            {
-                failures.Add($"{field}: required (arn:aws:{service}::ACCOUNT:{resourcePrefix}NAME).");
-            }
-
-            return;
-        }
-
-        if (!Arn.TryParse(value, out var arn) || arn.Service != service || !arn.Resource.StartsWith(resourcePrefix, StringComparison.Ordinal))
-        {
-            failures.Add($"{field}: '{value}' is not the ARN of {what} (arn:aws:{service}:...:{resourcePrefix}...).");
-        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
