@@ -11,9 +11,9 @@ public static class RolesAnywhereServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="RolesAnywhereCredentialsOptions"/> from the configuration section <paramref name="section"/>
     /// (<c>"RolesAnywhere": { ... }</c>), validates it when the host starts, and registers one
-    /// <see cref="RolesAnywhereCredentials"/>, also as <see cref="AWSCredentials"/>: <c>AddAWSService&lt;T&gt;()</c>
-    /// takes the registered <see cref="AWSCredentials"/>; for <c>AWSOptions.Credentials</c> resolve
-    /// <see cref="RolesAnywhereCredentials"/>.
+    /// <see cref="RolesAnywhereCredentials"/>, also as <see cref="AWSCredentials"/>. Give it to the SDK's clients with
+    /// <c>services.AddDefaultAWSOptions(sp =&gt; new AWSOptions { Credentials = sp.GetRequiredService&lt;RolesAnywhereCredentials&gt;() })</c>;
+    /// versions of AWSSDK.Extensions.NETCore.Setup that look for a registered <see cref="AWSCredentials"/> find it without that.
     /// </summary>
     public static OptionsBuilder<RolesAnywhereCredentialsOptions> AddRolesAnywhereCredentials(
         this IServiceCollection services, string section = RolesAnywhereCredentialsOptions.SectionName)
