@@ -51,7 +51,16 @@ public sealed class PackedPackageTests : IClassFixture<SshAgentFixture>, IAsyncL
         }
 
         _output.WriteLine($"packed in {clock.Elapsed}");
-        Assert.True(File.Exists(Path.Combine(feed, $"OpenRolesAnywhere.AwsSdk.{version}.nupkg")));
+        using (var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, $"OpenRolesAnywhere.AwsSdk.{version}.nupkg")))
+        {
+            Assert.Contains(package.Entries, entry => entry.FullName == "README.md");
+            using var nuspec = new StreamReader(package.Entries.Single(entry => entry.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            var manifest = await nuspec.ReadToEndAsync();
+            Assert.Contains("<readme>README.md</readme>", manifest, StringComparison.Ordinal);
+            Assert.Contains($"<dependency id=\"OpenRolesAnywhere.Core\" version=\"{version}\"", manifest, StringComparison.Ordinal);
+            Assert.Contains("<dependency id=\"AWSSDK.Core\" version=\"4.1.0\"", manifest, StringComparison.Ordinal);
+        }
+
         var app = WriteApp(root, feed, version);
         var certificate = _world.Issue(_agent.EcdsaP256.PublicKey!);
 
