@@ -11,18 +11,18 @@ using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.State;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Certificates;
-using OpenRolesAnywhere.Server.Admin;
+using OpenRolesAnywhere.Admin.Http;
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeKms;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhereControlPlane;
 using OpenRolesAnywhere.TestCommon.LoopbackHost;
 
-namespace OpenRolesAnywhere.CertificateAuthority.Tests.AdminHttp;
+namespace OpenRolesAnywhere.Admin.Http.Tests;
 
 /// <summary>
-/// The admin routes of the server on a real Kestrel, driven as curl would, against the verifying KMS and
-/// control-plane doubles. They live here, not in the server's tests: AWS SDK clients leave process-wide
-/// state behind that upset the server's IMDS tests with the .NET SDK when both ran in one process.
+/// The admin routes on a real Kestrel, driven as curl would, against the verifying KMS and control-plane
+/// doubles. Apart from the server's tests on purpose: AWS SDK clients leave process-wide state behind that
+/// upset the server's IMDS tests with the .NET SDK when both ran in one process.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
