@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +5,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Server.Hosting;
+using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.Credentials;
+using OpenRolesAnywhere.TestCommon.LoopbackHost;
 
 namespace OpenRolesAnywhere.Server.Tests;
 
@@ -17,8 +18,8 @@ namespace OpenRolesAnywhere.Server.Tests;
 /// </summary>
 public sealed class SideListenerTests : IAsyncLifetime, IDisposable
 {
-    private readonly string _directory = RunningServer.NewDirectory();
-    private readonly TestSideListener _side = new(FreePort());
+    private readonly TempDirectory _directory = new();
+    private readonly TestSideListener _side = new(FreePort.Next());
     private readonly HttpClient _http = new();
     private WebApplication _app = null!;
     private Uri _credentials = null!;
@@ -27,19 +28,22 @@ public sealed class SideListenerTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var source = new CountingCredentialSource(TimeProvider.System);
-        _app = CredentialServer.Build(RunningServer.OptionsIn(_directory), _ => source, sideListener: _side);
+        _app = CredentialServer.Build(RunningServer.OptionsIn(_directory.Path), _ => source, sideListener: _side);
         await _app.StartAsync();
         _sideBase = new Uri(_side.Address.Url);
         _credentials = new Uri(_app.Urls.First(u => new Uri(u).Port != _sideBase.Port));
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _directory.Dispose();
+    }
 
     public async Task DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
     }
 
     [Fact]
@@ -78,18 +82,11 @@ public sealed class SideListenerTests : IAsyncLifetime, IDisposable
     [Fact]
     public void Build_SideListenerRefusesItsAddress_NothingBuilt()
     {
-        var refusing = new TestSideListener(FreePort()) { Refusal = "no such address" };
+        var refusing = new TestSideListener(FreePort.Next()) { Refusal = "no such address" };
 
-        var error = Assert.Throws<CredentialException>(() => CredentialServer.Build(RunningServer.OptionsIn(_directory), _ => throw new InvalidOperationException(), sideListener: refusing));
+        var error = Assert.Throws<CredentialException>(() => CredentialServer.Build(RunningServer.OptionsIn(_directory.Path), _ => throw new InvalidOperationException(), sideListener: refusing));
 
         Assert.Equal("no such address", error.Message);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class TestSideListener(int port) : ISideListener

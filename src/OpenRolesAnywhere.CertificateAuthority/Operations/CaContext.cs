@@ -5,6 +5,7 @@ using OpenRolesAnywhere.CertificateAuthority.ControlPlane;
 using OpenRolesAnywhere.CertificateAuthority.Ledger;
 using OpenRolesAnywhere.CertificateAuthority.State;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Aws;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 
 namespace OpenRolesAnywhere.CertificateAuthority;
@@ -35,7 +36,7 @@ public sealed partial class CaContext(
     internal TimeSpan LedgerLockTimeout { get; } = ledgerLockTimeout ?? TimeSpan.FromSeconds(10);
 
     internal RolesAnywhereControlPlaneClient ControlPlane(string region, AWSCredentials credentials) =>
-        new(http ?? throw new InvalidOperationException("This context was made for local operations: give it an HttpClient."), RolesAnywhereEndpoint.Resolve(aws.RolesAnywhereEndpoint, region, aws.Environment), region, credentials, time);
+        new(http ?? throw new InvalidOperationException("This context was made for local operations: give it an HttpClient."), AwsEndpoint.Resolve(AwsService.RolesAnywhere, aws.RolesAnywhereEndpoint, region, aws.Environment), region, credentials, time);
 
     /// <summary>Profiles and CRLs live in the trust anchor's region unless a region is configured.</summary>
     internal RolesAnywhereControlPlaneClient ControlPlane(CaState state) =>

@@ -14,7 +14,7 @@ public sealed class CreateProfile(CaContext context)
         context.EnsureResourceName(request.Name);
         EnsureRoleArns(request.RoleArns);
         var seconds = request.SessionDuration.TotalSeconds;
-        if (seconds is < 900 or > 43200 || seconds != Math.Floor(seconds))
+        if (!SessionDuration.IsAllowed(request.SessionDuration) || seconds != Math.Floor(seconds))
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,
                 $"{context.Label(AdminFields.SessionDuration)} must be whole seconds between 900s (15m) and 43200s (12h); got {seconds.ToString(CultureInfo.InvariantCulture)}s.");
