@@ -39,6 +39,9 @@ public sealed class ServeOptions
     /// <summary>The one source given by flags, if any.</summary>
     public CredentialSourceOptions? CommandLineSource { get; init; }
 
+    /// <summary>Reads environment variables (where saved certificates are): the CLI's, so tests can run it in-process; the process's when null.</summary>
+    public Func<string, string?>? Environment { get; init; }
+
     /// <summary>How long shutdown waits for requests in flight.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -57,13 +57,14 @@ internal sealed class ServeCommand : Command
                 ConfigFile = parseResult.GetValue(config),
                 // Flags describe a source only when they name a certificate or a role; --config alone needs none.
                 CommandLineSource = flags.Certificate is not null || flags.Name is not null || flags.RoleArn is not null ? flags : null,
+                Environment = environment.Variable,
             };
 
             var admin = AdminListenerFrom(parseResult.GetValue(adminListen), parseResult.GetValue(adminTokenFile), file => adminAws.EndpointOptions(parseResult, environment, file));
-            var keys = new SigningKeyFactory(environment, parseResult.InvocationConfiguration.Error);
+            var keys = KeySourceRegistration.Create(environment, parseResult.InvocationConfiguration.Error);
             using var http = environment.CreateHttpClient();
             var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
-            await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable, keys.CertificateLoader(o.Key)), environment.Time, sideListener: admin);
+            await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable), environment.Time, sideListener: admin);
             try
             {
                 await app.StartAsync(cancellationToken);
