@@ -23,6 +23,7 @@ public sealed class RolesAnywhereCredentials : AWSCredentials, IDisposable
     private readonly RolesAnywhereCredentialSource _signing;
     private readonly HttpClient _http;
     private HandedOut? _last;
+    private int _disposed;
 
     /// <summary>Reads the certificate now, so a source that cannot work fails here rather than at the first AWS call.</summary>
     /// <exception cref="CredentialException">The options are incomplete or the certificate cannot be read.</exception>
@@ -104,8 +105,14 @@ public sealed class RolesAnywhereCredentials : AWSCredentials, IDisposable
         return immutable;
     }
 
+    /// <summary>Once only: a container that registered this also as <see cref="AWSCredentials"/> disposes it twice.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _cache.Dispose();
         _signing.Dispose();
         _http.Dispose();
