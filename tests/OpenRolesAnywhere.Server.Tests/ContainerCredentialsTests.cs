@@ -67,6 +67,26 @@ public sealed partial class ContainerCredentialsTests : IAsyncLifetime
         await AssertErrorShapeAsync(response, "NotFound", "nope");
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-token")]
+    public async Task Get_UnknownSourceWithoutValidToken_RefusesWithoutListingSourceNames(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/credentials/nosuch");
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+        }
+
+        using var response = await _server.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(token is null ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("other", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("locked", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("nosuch", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Get_WithoutToken_Answers401()
     {

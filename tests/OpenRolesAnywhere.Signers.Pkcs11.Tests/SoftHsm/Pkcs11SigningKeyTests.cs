@@ -96,6 +96,7 @@ public sealed class Pkcs11SigningKeyTests
     {
         var pinFile = Path.Combine(_hsm.Directory, "pin.txt");
         File.WriteAllText(pinFile, SoftHsmFixture.Pin + "\n");
+        File.SetUnixFileMode(pinFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         using var key = Source().OpenKey(_hsm.P256.KeyUri($"pin-source=file:{pinFile}"), new KeySourceOptions());
 
