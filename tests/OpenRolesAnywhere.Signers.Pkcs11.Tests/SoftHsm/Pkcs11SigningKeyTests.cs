@@ -92,6 +92,7 @@ public sealed class Pkcs11SigningKeyTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void OpenKey_PinFromFile_LogsIn()
     {
         var pinFile = Path.Combine(_hsm.Directory, "pin.txt");
