@@ -45,22 +45,6 @@ public sealed class TokenFileTests : IDisposable
         Assert.Equal("planted-token-0123456789", File.ReadAllText(target));
     }
 
-    [Fact]
-    public async Task Start_PrivateTokenFile_IsUsed()
-    {
-        Write(Private);
-        await using var app = CredentialServer.Build(RunningServer.OptionsIn(_directory), _ => new CountingCredentialSource(TimeProvider.System));
-        await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First(u => u.Contains("127.0.0.1", StringComparison.Ordinal))) };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/credentials");
-        request.Headers.TryAddWithoutValidation("Authorization", "given-token-0123456789");
-
-        using var response = await client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await app.StopAsync();
-    }
-
     private void Write(UnixFileMode mode)
     {
         File.WriteAllText(TokenFile, "given-token-0123456789");

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using OpenRolesAnywhere.TestCommon;
-using OpenRolesAnywhere.TestCommon.SshAgent;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
@@ -14,37 +13,12 @@ namespace OpenRolesAnywhere.Cli.Tests;
 /// 1,024-descriptor limit.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class ServeHardeningTests : IClassFixture<SshAgentFixture>, IAsyncLifetime
+public sealed partial class ServeCommandTests
 {
     private const UnixFileMode NotPrivate = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    private readonly SshAgentFixture _agent;
-    private CliHarness _cli = null!;
-    private Dictionary<string, string?> _environment = null!;
-    private string[] _sourceFlags = null!;
-
-    public ServeHardeningTests(SshAgentFixture agent)
-    {
-        _agent = agent;
-    }
-
-    private string RuntimeDirectory => _environment["XDG_RUNTIME_DIR"]!;
-
-    private string TokenFile => Path.Combine(RuntimeDirectory, "openrolesanywhere", "server.token");
-
-    public async Task InitializeAsync()
-    {
-        _cli = await CliHarness.StartAsync();
-        var runtime = _cli.Temp.File("run");
-        Directory.CreateDirectory(runtime);
-        _environment = _cli.IsolatedAwsEnvironment();
-        _environment["XDG_RUNTIME_DIR"] = runtime;
-        _environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
-        _sourceFlags = ["--certificate", _cli.CertificateFor(_agent.EcdsaP256.PublicKey!), .. _cli.ArnFlags()];
-    }
-
-    public async Task DisposeAsync() => await _cli.DisposeAsync();
+    private string TokenFile => Path.Combine(_environment["XDG_RUNTIME_DIR"]!, "openrolesanywhere", "server.token");
 
     [Theory]
     [InlineData("human")]
