@@ -1,15 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Win32.SafeHandles;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Configuration;
 
 namespace OpenRolesAnywhere.Server.Hosting;
 
 /// <summary>
-/// The <c>--socket</c> listener, whose 0600 mode is all that keeps other users from the credentials. It is
-/// bound inside a 0700 directory of its own, set to 0600 and only then renamed into place, so under any umask
-/// nobody else ever sees it with a looser mode. At the path, only a stale socket of ours is ever replaced.
+/// The <c>--socket</c> listener, whose 0600 mode is all that keeps other users from the credentials: it is
+/// 0600 from its first instant under any umask, never set so after the start. At the path, only a stale
+/// socket of ours is ever replaced.
 /// </summary>
 internal static class UnixSocketListener
 {
@@ -61,26 +62,25 @@ internal static class UnixSocketListener
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static Socket BindPrivately(string path)
     {
-        var staging = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}");
-        Directory.CreateDirectory(staging, OwnerOnly | UnixFileMode.UserExecute);
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            var bound = Path.Combine(staging, "socket");
-            listener.Bind(new UnixDomainSocketEndPoint(bound));
-            File.SetUnixFileMode(bound, OwnerOnly);
-            // Without overwrite: fails rather than replace whatever appeared at the path since Prepare.
-            File.Move(bound, path);
+            // Linux gives a socket's file the mode of the socket itself less the umask: set 0600 on the socket
+            // first and its file is 0600 from the instant it exists, under any umask. (Binding in a private
+            // directory and renaming would leave Kestrel and its logs showing the temporary path.)
+            using (var handle = new SafeFileHandle(listener.Handle, ownsHandle: false))
+            {
+                File.SetUnixFileMode(handle, OwnerOnly);
+            }
+
+            // Fails rather than replace whatever appeared at the path since Prepare.
+            listener.Bind(new UnixDomainSocketEndPoint(path));
             return listener;
         }
         catch
         {
             listener.Dispose();
             throw;
-        }
-        finally
-        {
-            Directory.Delete(staging, recursive: true);
         }
     }
 }
