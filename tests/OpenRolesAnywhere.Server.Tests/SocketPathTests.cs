@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.Credentials;
 
 namespace OpenRolesAnywhere.Server.Tests;
@@ -10,9 +11,11 @@ namespace OpenRolesAnywhere.Server.Tests;
 /// </summary>
 public sealed class SocketPathTests : IDisposable
 {
-    private readonly string _directory = RunningServer.NewDirectory();
+    private readonly TempDirectory _temp = new();
 
-    private string SocketPath => Path.Combine(_directory, "server.sock");
+    private string Root => _temp.Path;
+
+    private string SocketPath => Path.Combine(Root, "server.sock");
 
     [Theory]
     [InlineData("regular file")]
@@ -22,7 +25,7 @@ public sealed class SocketPathTests : IDisposable
     [InlineData("stale socket of another user")]
     public async Task Start_SocketPathHoldsSomethingElse_RefusesAndLeavesItAlone(string kind)
     {
-        var stale = Path.Combine(_directory, "stale.sock");
+        var stale = Path.Combine(Root, "stale.sock");
         switch (kind)
         {
             case "regular file": File.WriteAllText(SocketPath, "important"); break;
@@ -34,7 +37,7 @@ public sealed class SocketPathTests : IDisposable
 
         var e = await Assert.ThrowsAsync<CredentialException>(async () =>
         {
-            await using var app = CredentialServer.Build(RunningServer.OptionsIn(_directory), _ => new CountingCredentialSource(TimeProvider.System));
+            await using var app = CredentialServer.Build(RunningServer.OptionsIn(Root), _ => new CountingCredentialSource(TimeProvider.System));
             await app.StartAsync();
         });
 
@@ -60,5 +63,5 @@ public sealed class SocketPathTests : IDisposable
         File.Move(path + ".binding", path);
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }

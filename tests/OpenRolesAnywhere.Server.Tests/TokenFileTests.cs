@@ -1,4 +1,5 @@
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.Credentials;
 
 namespace OpenRolesAnywhere.Server.Tests;
@@ -7,9 +8,11 @@ namespace OpenRolesAnywhere.Server.Tests;
 public sealed class TokenFileTests : IDisposable
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private readonly string _directory = RunningServer.NewDirectory();
+    private readonly TempDirectory _temp = new();
 
-    private string TokenFile => Path.Combine(_directory, "server.token");
+    private string Root => _temp.Path;
+
+    private string TokenFile => Path.Combine(Root, "server.token");
 
     [Theory]
     [InlineData("group-readable", "chmod 600")]
@@ -21,7 +24,7 @@ public sealed class TokenFileTests : IDisposable
     [InlineData("directory", "not a regular file")]
     public async Task Start_TokenFileNotPrivate_RefusesWithAHint(string kind, string hint)
     {
-        var target = Path.Combine(_directory, "elsewhere.token");
+        var target = Path.Combine(Root, "elsewhere.token");
         File.WriteAllText(target, "planted-token-0123456789");
         File.SetUnixFileMode(target, Private);
         switch (kind)
@@ -31,11 +34,11 @@ public sealed class TokenFileTests : IDisposable
             case "group-writable": Write(Private | UnixFileMode.GroupWrite); break;
             case "another owner": Write(Private); Chown(TokenFile, "65534"); break;
             case "symlink": File.CreateSymbolicLink(TokenFile, target); break;
-            case "dangling symlink": File.CreateSymbolicLink(TokenFile, Path.Combine(_directory, "absent")); break;
+            case "dangling symlink": File.CreateSymbolicLink(TokenFile, Path.Combine(Root, "absent")); break;
             default: Directory.CreateDirectory(TokenFile); break;
         }
 
-        await using var app = CredentialServer.Build(RunningServer.OptionsIn(_directory), _ => new CountingCredentialSource(TimeProvider.System));
+        await using var app = CredentialServer.Build(RunningServer.OptionsIn(Root), _ => new CountingCredentialSource(TimeProvider.System));
         var e = await Assert.ThrowsAsync<CredentialException>(() => app.StartAsync());
 
         Assert.Equal(CredentialErrorKind.InvalidInput, e.Kind);
@@ -58,5 +61,5 @@ public sealed class TokenFileTests : IDisposable
         Assert.Equal(0, chown.ExitCode);
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }
