@@ -46,4 +46,15 @@ public sealed class ConnectionLimitsTests : IAsyncLifetime
 
         Assert.DoesNotContain("200 OK", answer, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(1024, 2, 384)]
+    [InlineData(1024, 3, 256)]
+    [InlineData(524288, 2, 4096)]
+    [InlineData(long.MaxValue, 1, 4096)]
+    [InlineData(300, 4, 16)]
+    public void ConnectionsPerListener_DescriptorLimit_LeavesAReserveAndSharesTheRest(long limit, int listeners, long expected)
+    {
+        Assert.Equal(expected, Hosting.Listeners.ConnectionsPerListener(limit, listeners));
+    }
 }
