@@ -186,6 +186,23 @@ public sealed partial class ContainerCredentialsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenFile_RotatedToALooseFile_KeepsTheOldTokenAndWarns()
+    {
+        var old = _server.Token;
+        var loose = Path.Combine(_server.Directory, "loose.token");
+        File.WriteAllText(loose, "loose-token-0123456789");
+        File.SetUnixFileMode(loose, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        File.Move(loose, _server.TokenFile, overwrite: true);
+
+        await Eventually.TrueAsync(() => _server.Logs.Events.Any(e => e.Contains("Kept the previous server token", StringComparison.Ordinal) && e.Contains("chmod 600", StringComparison.Ordinal)), "the loose file was refused");
+        using var stale = await _server.Client.SendAsync(_server.ContainerRequest(token: old));
+        using var planted = await _server.Client.SendAsync(_server.ContainerRequest(token: "loose-token-0123456789"));
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, planted.StatusCode);
+    }
+
+    [Fact]
     public async Task Get_TwoHundredConcurrentColdRequests_OneFetch()
     {
         var source = _server.Sources["cold"];
