@@ -3,7 +3,7 @@ using System.Text;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Configuration;
 
-namespace OpenRolesAnywhere.Server.Admin;
+namespace OpenRolesAnywhere.Admin.Http;
 
 /// <summary>
 /// The bearer token that guards the admin routes, read from a private file (<see cref="PrivateFile"/>: ours,
