@@ -14,14 +14,20 @@ public static class RolesAnywhereEndpoint
             ?? NonEmpty(environment("AWS_ENDPOINT_URL"));
         if (configured is not null)
         {
-            return Uri.TryCreate(configured, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-                ? uri
-                : throw new CredentialException(CredentialErrorKind.InvalidInput, $"The endpoint '{configured}' is not an http(s) URL.");
+            return Problem(configured) is { } problem
+                ? throw new CredentialException(CredentialErrorKind.InvalidInput, "The endpoint " + problem)
+                : new Uri(configured, UriKind.Absolute);
         }
 
         var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
         return new Uri($"https://rolesanywhere.{region}.{suffix}");
     }
+
+    /// <summary>Why <paramref name="endpoint"/> cannot be an endpoint (an absolute http(s) URL with a host and no user name), or null.</summary>
+    public static string? Problem(string endpoint) =>
+        Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0 && uri.UserInfo.Length == 0
+            ? null
+            : $"'{SourceFieldRules.Printable(endpoint)}' is not an http(s) URL such as https://rolesanywhere.us-east-1.amazonaws.com.";
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
