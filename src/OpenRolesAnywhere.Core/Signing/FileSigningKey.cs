@@ -43,6 +43,12 @@ public sealed class FileSigningKey : ISigningKey
             throw new CredentialException(CredentialErrorKind.KeyNotFound, $"Cannot read the private key file {path}: {e.Message}");
         }
 
+        return FromPem(pem, path, password);
+    }
+
+    /// <summary>The key in <paramref name="pem"/>, or a <see cref="CredentialException"/> naming <paramref name="path"/>.</summary>
+    public static FileSigningKey FromPem(string pem, string path, Func<string?> password)
+    {
         var encrypted = pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
         var secret = encrypted
             ? password() ?? throw new CredentialException(CredentialErrorKind.KeyLocked,
@@ -62,9 +68,9 @@ public sealed class FileSigningKey : ISigningKey
                     key.ImportFromEncryptedPem(pem, secret);
                 }
             }
-            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            catch (Exception e) when (e is CryptographicException or ArgumentException or PlatformNotSupportedException)
             {
-                // Not this algorithm (or not a key at all, or the password is wrong): try the next, then report below.
+                // Not this algorithm (or not a key at all, a curve this platform lacks, or the password is wrong): try the next, then report below.
                 key.Dispose();
                 continue;
             }
