@@ -68,7 +68,7 @@ public sealed class FileSigningKey : ISigningKey
                     key.ImportFromEncryptedPem(pem, secret);
                 }
             }
-            catch (Exception e) when (e is CryptographicException or ArgumentException or PlatformNotSupportedException)
+            catch (Exception e) when (e is CryptographicException or ArgumentException or NotSupportedException)
             {
                 // Not this algorithm (or not a key at all, a curve this platform lacks, or the password is wrong): try the next, then report below.
                 key.Dispose();
