@@ -17,8 +17,11 @@ public static class FuzzTargets
     public const string AgentReply = "agent-reply";
     public const string Pem = "pem";
 
-    private static readonly SshAgentClient Agent = new("/nonexistent/agent.sock", TimeSpan.FromSeconds(1));
+    // Lazy: instrumented code may run only once SharpFuzz has set up the coverage map (Fuzzer.OutOfProcess.Run).
+    private static readonly Lazy<SshAgentClient> LazyAgent = new(() => new SshAgentClient("/nonexistent/agent.sock", TimeSpan.FromSeconds(1)));
     private static readonly Lazy<SshAgentSigningKey[]> Keys = new(MakeKeys);
+
+    private static SshAgentClient Agent => LazyAgent.Value;
 
     public static IReadOnlyList<string> Names { get; } = [AgentReply, Pem];
 
