@@ -1,3 +1,5 @@
+using OpenRolesAnywhere.TestCommon;
+
 namespace OpenRolesAnywhere.Server.Tests;
 
 /// <summary>Hostile or mistyped config files: serve refuses to start, naming the field, and builds no source.</summary>
@@ -19,7 +21,8 @@ public sealed class ServeConfigurationHardeningTests
     [InlineData("{\"Sources\":[{" + Valid + ",\"RoleSessionName\":\"a b/c\\n\"}]}", "Sources[0].RoleSessionName")]
     public async Task Config_HostileValue_StartFailsNamingTheFieldWithoutBuildingASource(string json, string field)
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         var config = Path.Combine(directory, "serve.json");
         await File.WriteAllTextAsync(config, json);
         var built = 0;
@@ -37,6 +40,5 @@ public sealed class ServeConfigurationHardeningTests
         Assert.True(message is not null, $"not described as a configuration failure: {e.GetType().Name}: {e.Message}");
         Assert.Contains(field, message, StringComparison.Ordinal);
         Assert.Equal(0, built);
-        Directory.Delete(directory, recursive: true);
     }
 }

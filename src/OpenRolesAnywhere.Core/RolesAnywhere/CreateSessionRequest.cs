@@ -10,9 +10,6 @@ public sealed record CreateSessionRequest(
     string? Region = null,
     string? Endpoint = null)
 {
-    public static readonly TimeSpan MinimumDuration = TimeSpan.FromSeconds(900);
-    public static readonly TimeSpan MaximumDuration = TimeSpan.FromSeconds(43200);
-
     /// <summary>Checks what CreateSession would refuse, before any key is touched.</summary>
     public void Validate()
     {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpenRolesAnywhere.Core.Aws;
 using OpenRolesAnywhere.Core.Configuration;
 using OpenRolesAnywhere.Core.Credentials;
 
@@ -41,14 +42,12 @@ public static partial class SourceFieldRules
 
         AddIf(failures, field(nameof(source.RoleSessionName)), RoleSessionNameProblem(source.RoleSessionName));
         AddIf(failures, field(nameof(source.Region)), RegionProblem(source.Region));
-        AddIf(failures, field(nameof(source.Endpoint)), source.Endpoint is null ? null : RolesAnywhereEndpoint.Problem(source.Endpoint));
+        AddIf(failures, field(nameof(source.Endpoint)), source.Endpoint is null ? null : AwsEndpoint.Problem(source.Endpoint));
         return failures;
     }
 
     public static string? DurationProblem(TimeSpan duration) =>
-        duration < CreateSessionRequest.MinimumDuration || duration > CreateSessionRequest.MaximumDuration
-            ? $"must be between 900 and 43200 seconds (15 minutes to 12 hours), not {Math.Floor(duration.TotalSeconds):0}."
-            : null;
+        SessionDuration.IsAllowed(duration) ? null : $"must be {SessionDuration.Range}, not {Math.Floor(duration.TotalSeconds):0}.";
 
     /// <summary>AWS's pattern for RoleSessionName: <c>[\w+=,.@-]{2,64}</c>.</summary>
     public static string? RoleSessionNameProblem(string? value) =>

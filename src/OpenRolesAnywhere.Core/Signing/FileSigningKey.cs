@@ -31,20 +31,7 @@ public sealed class FileSigningKey : ISigningKey
     public string Description { get; }
 
     /// <param name="password">For encrypted PKCS#8; asked for only when the file is encrypted.</param>
-    public static FileSigningKey Load(string path, Func<string?> password)
-    {
-        string pem;
-        try
-        {
-            pem = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CredentialException(CredentialErrorKind.KeyNotFound, $"Cannot read the private key file {path}: {e.Message}");
-        }
-
-        return FromPem(pem, path, password);
-    }
+    public static FileSigningKey Load(string path, Func<string?> password) => FromPem(ReadPem(path), path, password);
 
     /// <summary>The key in <paramref name="pem"/>, or a <see cref="CredentialException"/> naming <paramref name="path"/>.</summary>
     public static FileSigningKey FromPem(string pem, string path, Func<string?> password)
@@ -91,6 +78,18 @@ public sealed class FileSigningKey : ISigningKey
                 $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8).")
             : new CredentialException(CredentialErrorKind.KeyLocked,
                 $"Cannot decrypt the private key file {path}: the password is wrong, or the file holds no RSA or EC key.");
+    }
+
+    private static string ReadPem(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialException(CredentialErrorKind.KeyNotFound, $"Cannot read the private key file {path}: {e.Message}");
+        }
     }
 
     public Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenRolesAnywhere.Server.Configuration;
 using OpenRolesAnywhere.TestCommon.Properties;
+using OpenRolesAnywhere.TestCommon;
 
 namespace OpenRolesAnywhere.Server.Tests.Properties;
 
@@ -37,7 +38,8 @@ public sealed class ServeConfigurationPropertiesTests
     [Fact]
     public void Bind_AnyConfigFile_IsAcceptedOrDescribedForAPerson()
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         var path = Path.Combine(directory, "serve.json");
         ParserProperty.Holds(Config, json =>
         {
@@ -55,7 +57,6 @@ public sealed class ServeConfigurationPropertiesTests
                 throw new OpenRolesAnywhere.Core.CredentialException(OpenRolesAnywhere.Core.CredentialErrorKind.InvalidInput, message);
             }
         }, ParserProperty.Escaped, iterations: 200);
-        Directory.Delete(directory, recursive: true);
     }
 
     private static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text);
