@@ -36,10 +36,16 @@ public static class AwsEndpoint
     }
 
     /// <summary>Why <paramref name="endpoint"/> cannot be an endpoint (an absolute http(s) URL with a host and no user name), or null.</summary>
-    public static string? Problem(string endpoint) =>
-        Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0 && uri.UserInfo.Length == 0
-            ? null
-            : $"'{RolesAnywhere.SourceFieldRules.Printable(endpoint)}' is not an http(s) URL such as https://rolesanywhere.us-east-1.amazonaws.com.";
+    public static string? Problem(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            return $"'{RolesAnywhere.SourceFieldRules.Printable(endpoint)}' is not an http(s) URL such as https://rolesanywhere.us-east-1.amazonaws.com.";
+        }
+
+        // Not echoed: what stands before the '@' may be a password.
+        return uri.UserInfo.Length > 0 ? "holds a user name or password: give the URL without them." : null;
+    }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -76,6 +76,6 @@ public static partial class SourceFieldRules
     [GeneratedRegex(@"^[A-Za-z0-9_+=,.@-]{2,64}\z")]
     private static partial Regex RoleSessionName();
 
-    [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}\z")]
+    [GeneratedRegex(@"^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}\z")]
     private static partial Regex Region();
 }
