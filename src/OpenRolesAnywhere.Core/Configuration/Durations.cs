@@ -13,6 +13,7 @@ public static partial class Durations
     // Far longer than any real duration; bounds the regular expression's work on hostile input.
     private const int MaxLength = 100;
 
+    /// <exception cref="CredentialException">Not a duration, or longer than a <see cref="TimeSpan"/> holds.</exception>
     public static TimeSpan Parse(string text, string what)
     {
         var trimmed = text.Trim();
@@ -57,7 +58,7 @@ public static partial class Durations
     };
 
     private static CredentialException TooLong(string text, string what) =>
-        new(CredentialErrorKind.InvalidInput, $"{what} '{text}' is too long to be a duration: give seconds (3600) or a Go duration (3600s, 90m, 1h30m, 8760h).");
+        new(CredentialErrorKind.InvalidInput, $"{what} '{text}' is far too long a duration: give at most a few years (8760h is one).");
 
     // [0-9], not \d: \d also matches other scripts' digits, which the invariant culture cannot parse.
     [GeneratedRegex(@"^(?<part>[0-9]+(\.[0-9]+)?(h|ms|m|s|us|µs|ns))+$")]
