@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,7 +25,6 @@ public static class AdminEndpoints
     public const string PemContentType = "application/x-pem-file";
     public const string CrlContentType = "application/pkix-crl";
     public const string WarningHeader = "X-OpenRolesAnywhere-Warning";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
@@ -165,7 +165,7 @@ public static class AdminEndpoints
 
         try
         {
-            return (JsonSerializer.Deserialize<T>(text!, Json) ?? throw new JsonException("null"), null);
+            return (JsonSerializer.Deserialize(text!, (JsonTypeInfo<T>)AdminRequestJsonContext.Default.GetTypeInfo(typeof(T))!) ?? throw new JsonException("null"), null);
         }
         catch (JsonException e)
         {

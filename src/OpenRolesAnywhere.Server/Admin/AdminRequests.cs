@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
 
 namespace OpenRolesAnywhere.Server.Admin;
@@ -70,3 +72,10 @@ public sealed record AcceptRequestBody
 
     public AdminSubject Subject { get; init; } = new();
 }
+
+/// <summary>The request bodies' JSON, generated at compile time for the native build.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CreateCaBody))]
+[JsonSerializable(typeof(CreateProfileBody))]
+[JsonSerializable(typeof(AcceptRequestBody))]
+internal sealed partial class AdminRequestJsonContext : JsonSerializerContext;
