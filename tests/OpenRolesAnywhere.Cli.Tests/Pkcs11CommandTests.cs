@@ -55,6 +55,54 @@ public sealed class Pkcs11CommandTests : IAsyncLifetime
         Assert.DoesNotContain(SoftHsmFixture.Pin, error, StringComparison.Ordinal);
     }
 
+    /// <summary>Pkcs11Interop marshals by reflection: this proves the native executable's marshalling data (rd.xml).</summary>
+    [Theory]
+    [MemberData(nameof(Keys))]
+    public async Task CredentialProcess_KeyOnTokenInTheExecutable_GetsCredentialsFromVerifyingFake(string label, string algorithm)
+    {
+        var certificate = _cli.CertificateFor(Key(label).PublicKey);
+        _cli.Environment["SOFTHSM2_CONF"] = _hsm.ConfigPath;
+
+        var (exitCode, output, error) = await _cli.RunProcessAsync(["credential-process", "--certificate", certificate, "--private-key", Key(label).KeyUri(), .. _cli.ArnFlags()]);
+
+        Assert.True(exitCode == 0, error);
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.Equal(algorithm, issued.Algorithm);
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal(issued.AccessKeyId, document.RootElement.GetProperty("AccessKeyId").GetString());
+    }
+
+    [Fact]
+    public async Task CredentialProcess_NoModuleGivenInTheExecutable_SignsThroughP11KitProxy()
+    {
+        var certificate = _cli.CertificateFor(_hsm.P256.PublicKey);
+        _cli.Environment["SOFTHSM2_CONF"] = _hsm.ConfigPath;
+        _cli.Environment["TOKEN_PIN"] = SoftHsmFixture.Pin;
+
+        // p11-kit-proxy loads the modules p11-kit is configured with; SoftHSM is one of them on Debian.
+        var (exitCode, _, error) = await _cli.RunProcessAsync(["credential-process", "--certificate", certificate,
+            "--private-key", $"pkcs11:token={SoftHsmFixture.TokenLabel};object=p256;type=private", "--private-key-password-env", "TOKEN_PIN", .. _cli.ArnFlags()]);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal("AWS4-X509-ECDSA-SHA256", Assert.Single(_cli.Fake.Issued).Algorithm);
+    }
+
+    [Fact]
+    public async Task CredentialProcess_WrongPinInTheExecutable_SameExitCodeAndMessageAsInProcess()
+    {
+        var certificate = _cli.CertificateFor(_hsm.Rsa.PublicKey);
+        _cli.Environment["SOFTHSM2_CONF"] = _hsm.ConfigPath;
+        string[] args = ["credential-process", "--certificate", certificate, "--private-key", _hsm.Rsa.KeyUri("pin-value=000000"), .. _cli.ArnFlags()];
+
+        var inProcess = await _cli.RunAsync(args);
+        var executable = await _cli.RunProcessAsync(args);
+
+        Assert.Equal(ExitCodes.Key, executable.ExitCode);
+        Assert.Equal(inProcess.Error, executable.Error);
+        Assert.DoesNotContain("000000", executable.Error, StringComparison.Ordinal);
+        Assert.Equal(0, _cli.Fake.Calls);
+    }
+
     [Fact]
     public async Task CredentialProcess_CertificateAndKeyBothOnToken_GetsCredentials()
     {
