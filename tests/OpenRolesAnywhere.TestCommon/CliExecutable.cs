@@ -8,13 +8,13 @@ namespace OpenRolesAnywhere.TestCommon;
 /// </summary>
 public static class CliExecutable
 {
-    public const string Variable = "OPENROLESANYWHERE_CLI";
+    private const string Variable = "OPENROLESANYWHERE_CLI";
     private static readonly Lazy<string[]> Resolved = new(Resolve);
 
-    /// <summary>The program and the arguments before the CLI's own: [executable] or [dotnet, openrolesanywhere.dll].</summary>
-    public static IReadOnlyList<string> Command => Resolved.Value;
-
-    /// <summary>The command line for a shell or a credential_process setting, with <paramref name="arguments"/> after it.</summary>
+    /// <summary>
+    /// The command line ([executable] or [dotnet, openrolesanywhere.dll]) with <paramref name="arguments"/> after it,
+    /// for a process start or a credential_process setting.
+    /// </summary>
     public static IEnumerable<string> CommandLine(IEnumerable<string> arguments) => Resolved.Value.Concat(arguments);
 
     public static Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
