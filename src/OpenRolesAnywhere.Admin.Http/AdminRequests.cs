@@ -1,8 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
 
-namespace OpenRolesAnywhere.Server.Admin;
+namespace OpenRolesAnywhere.Admin.Http;
 
 /// <summary>The subject fields, as JSON members or query parameters (same names as the CLI flags, camelCase).</summary>
 public sealed record AdminSubject
@@ -72,10 +70,3 @@ public sealed record AcceptRequestBody
 
     public AdminSubject Subject { get; init; } = new();
 }
-
-/// <summary>The request bodies' JSON, generated at compile time for the native build.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(CreateCaBody))]
-[JsonSerializable(typeof(CreateProfileBody))]
-[JsonSerializable(typeof(AcceptRequestBody))]
-internal sealed partial class AdminRequestJsonContext : JsonSerializerContext;
