@@ -48,7 +48,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     {
         // SIGINT at its default, as under a terminal: a test run started in the background (`... &`, as some
         // CI runners do) passes SIGINT on as ignored, and the stop-signal test would then wait for nothing.
-        var command = new[] { "env", "--default-signal=INT" }.Concat(launcher ?? []).Concat(wrapper ?? []).Concat(["dotnet", ProcessRunner.CliAssembly(), "serve"]).Concat(serveArguments)
+        var command = new[] { "env", "--default-signal=INT" }.Concat(launcher ?? []).Concat(wrapper ?? []).Concat(CliExecutable.CommandLine(["serve"])).Concat(serveArguments)
             .Concat(launcher is null ? ["--listen", "http://127.0.0.1:0"] : []).ToList();
         var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in command.Skip(1))
