@@ -54,8 +54,8 @@ internal static class DeploymentManifests
         }
     }
 
-    private static IEnumerable<JsonElement> Items(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var items) ? items.EnumerateArray() : [];
+    private static JsonElement[] Items(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var items) ? [.. items.EnumerateArray()] : [];
 
     private static ManifestContainer KubernetesContainer(JsonElement c) => new(
         c.GetProperty("name").GetString()!,

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace OpenRolesAnywhere.Container.Tests;
 
-[Collection(ContainerCollection.Name)]
+[Collection(ContainerTests.Name)]
 public sealed class ImageTests(ContainerImages images, ITestOutputHelper output)
 {
     [Fact]

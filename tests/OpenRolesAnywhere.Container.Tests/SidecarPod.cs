@@ -40,6 +40,8 @@ internal sealed class SidecarPod : IAsyncDisposable
     private readonly ContainerImages _images;
     private readonly TestPki _pki;
     private readonly TempDirectory _temp = new();
+    private readonly DirectoryInfo _agentDirectory = Directory.CreateTempSubdirectory("ora-agent-");
+    private SshAgentProcess? _agent;
 
     private SidecarPod(ContainerImages images, TestPki pki, FakeRolesAnywhereServer fake, FakeStsServer sts)
     {
@@ -107,9 +109,11 @@ internal sealed class SidecarPod : IAsyncDisposable
 
     private async Task StartServerAsync(SshAgentFixture agents)
     {
-        // The agent belongs to the server container's user, as it would when that user runs it.
-        var agent = agents.StartAgent(agents.EcdsaP256);
-        await ChownAsync(agent.SocketPath);
+        // The agent runs as the server container's user: OpenSSH's agent serves only its own uid (and root).
+        await ChownAsync(_agentDirectory.FullName);
+        _agent = SshAgentProcess.Start(Path.Combine(_agentDirectory.FullName, "agent.sock"),
+            ["setpriv", $"--reuid={ContainerImages.AppUser}", $"--regid={ContainerImages.AppUser}", "--clear-groups"]);
+        _agent.Add(agents.EcdsaP256);
         using var leaf = _pki.Issue(agents.EcdsaP256.PublicKey!);
         var certificate = _pki.WritePem(_temp.File("workload.pem"), leaf);
 
@@ -117,7 +121,7 @@ internal sealed class SidecarPod : IAsyncDisposable
         await Podman.RequireAsync(["volume", "create", Volume]);
         await Podman.RequireAsync([
             "run", "-d", "--pod", Name, "--name", Server, "--read-only", "--read-only-tmpfs=false",
-            "-v", $"{Volume}:{TokenDirectory}", "-v", agent.SocketPath + ":/agent.sock", "-v", certificate + ":/certs/workload.pem:ro",
+            "-v", $"{Volume}:{TokenDirectory}", "-v", _agent.SocketPath + ":/agent.sock", "-v", certificate + ":/certs/workload.pem:ro",
             "-e", "SSH_AUTH_SOCK=/agent.sock",
             ContainerImages.Image, "serve", "--log-format", "json", "--certificate", "/certs/workload.pem",
             "--trust-anchor-arn", FakeRolesAnywhereServer.TrustAnchorArn, "--profile-arn", FakeRolesAnywhereServer.ProfileArn,
@@ -140,6 +144,8 @@ internal sealed class SidecarPod : IAsyncDisposable
     {
         await Podman.RunAsync(["pod", "rm", "-f", Name]);
         await Podman.RunAsync(["volume", "rm", "-f", Volume]);
+        _agent?.Dispose();
+        _agentDirectory.Delete(recursive: true);
         await Sts.DisposeAsync();
         await Fake.DisposeAsync();
         _pki.Dispose();

@@ -4,7 +4,7 @@ using OpenRolesAnywhere.TestCommon.SshAgent;
 
 namespace OpenRolesAnywhere.Container.Tests;
 
-[Collection(ContainerCollection.Name)]
+[Collection(ContainerTests.Name)]
 public sealed class SidecarPodTests(ContainerImages images, SshAgentFixture agents) : IClassFixture<SshAgentFixture>, IAsyncLifetime
 {
     private SidecarPod _pod = null!;
@@ -55,7 +55,7 @@ public sealed class SidecarPodTests(ContainerImages images, SshAgentFixture agen
         var result = await _pod.RunWorkloadAsync(network: "slirp4netns:allow_host_loopback=true");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("Connection refused", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Could not connect to the endpoint URL: \"http://127.0.0.1:9911/v1/credentials\"", result.Error, StringComparison.Ordinal);
         Assert.Empty(_pod.Sts.AcceptedAccessKeys);
     }
 
