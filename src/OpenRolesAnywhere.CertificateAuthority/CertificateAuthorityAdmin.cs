@@ -10,6 +10,7 @@ using OpenRolesAnywhere.CertificateAuthority.Ledger;
 using OpenRolesAnywhere.CertificateAuthority.Revocation;
 using OpenRolesAnywhere.CertificateAuthority.State;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Aws;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 using OpenRolesAnywhere.Core.Signing;
 
@@ -148,7 +149,7 @@ public sealed partial class CertificateAuthorityAdmin
         }
 
         var seconds = request.SessionDuration.TotalSeconds;
-        if (seconds is < 900 or > 43200 || seconds != Math.Floor(seconds))
+        if (!SessionDuration.IsAllowed(request.SessionDuration) || seconds != Math.Floor(seconds))
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,
                 $"--session-duration must be whole seconds between 900s (15m) and 43200s (12h); got {seconds.ToString(CultureInfo.InvariantCulture)}s.");
@@ -277,7 +278,7 @@ public sealed partial class CertificateAuthorityAdmin
     public byte[]? PublishedCrlDer() => _store.LoadCrl();
 
     private RolesAnywhereControlPlaneClient ControlPlane(string region, Amazon.Runtime.AWSCredentials credentials) =>
-        new(_http, RolesAnywhereEndpoint.Resolve(_aws.RolesAnywhereEndpoint, region, _aws.Environment), region, credentials, _time);
+        new(_http, AwsEndpoint.Resolve(AwsService.RolesAnywhere, _aws.RolesAnywhereEndpoint, region, _aws.Environment), region, credentials, _time);
 
     /// <summary>Profiles and CRLs live in the trust anchor's region unless --region says otherwise.</summary>
     private string ControlPlaneRegion(CaState state) =>

@@ -61,8 +61,9 @@ public static class CredentialServer
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddServeConfiguration(options, createSource);
         builder.Services.AddSingleton<ServerMetrics>();
-        builder.Services.AddSingleton(services => new CredentialCache(
-            services.GetRequiredService<TimeProvider>(), observer: services.GetRequiredService<ServerMetrics>()));
+        builder.Services.AddSingleton<CredentialCacheLog>();
+        builder.Services.AddSingleton(services => new CredentialCache(services.GetRequiredService<TimeProvider>(),
+            observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>())));
         builder.Services.AddSingleton(services => new ServerToken(options.TokenFile, services.GetRequiredService<ILogger<ServerToken>>()));
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();

@@ -31,7 +31,7 @@ public sealed class HealthCommandTests : IAsyncLifetime
     [Fact]
     public async Task Health_NothingListening_ExitsOneAndNamesTheUrl()
     {
-        var port = ServeProcess.FreePort();
+        var port = TestCommon.LoopbackHost.FreePort.Next();
 
         var (exitCode, _, error) = await _cli.RunAsync("health", "--listen", $"http://127.0.0.1:{port}");
 

@@ -214,7 +214,7 @@ public sealed class ServeAdminListenerTests : IAsyncLifetime, IDisposable
 
     private async Task<(ServeProcess Serve, Uri Admin)> StartWithAdminAsync()
     {
-        var port = ServeProcess.FreePort();
+        var port = TestCommon.LoopbackHost.FreePort.Next();
         var serve = await ServeProcess.StartAsync(
             [.. _sourceFlags, "--no-socket", "--admin-listen", $"http://127.0.0.1:{port}", "--admin-token-file", _tokenFile,
              "--admin-region", FakeRolesAnywhereServer.Region, "--admin-kms-endpoint", _kms.Endpoint.ToString(), "--admin-endpoint", _controlPlane.Endpoint.ToString()],

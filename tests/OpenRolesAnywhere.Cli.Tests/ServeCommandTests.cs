@@ -152,7 +152,7 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
     [Fact]
     public async Task Serve_SystemdSocketActivation_ServesOnThePassedSocket()
     {
-        var port = ServeProcess.FreePort();
+        var port = TestCommon.LoopbackHost.FreePort.Next();
         // systemd-socket-activate passes the executed process only the variables named with -E.
         string[] launcher = ["systemd-socket-activate", "-l", $"127.0.0.1:{port}", .. _environment.Where(v => v.Value is not null).SelectMany(v => new[] { "-E", $"{v.Key}={v.Value}" })];
         await using var serve = await ServeProcess.StartAsync(_sourceFlags, _environment, port, launcher);

@@ -40,7 +40,7 @@ internal sealed class SidecarPod : IAsyncDisposable
     private readonly ContainerImages _images;
     private readonly TestPki _pki;
     private readonly TempDirectory _temp = new();
-    private readonly DirectoryInfo _agentDirectory = Directory.CreateTempSubdirectory("ora-agent-");
+    private readonly TempDirectory _agentDirectory = new("ora-agent-");
     private SshAgentProcess? _agent;
 
     private SidecarPod(ContainerImages images, TestPki pki, FakeRolesAnywhereServer fake, FakeStsServer sts)
@@ -110,8 +110,8 @@ internal sealed class SidecarPod : IAsyncDisposable
     private async Task StartServerAsync(SshAgentFixture agents)
     {
         // The agent runs as the server container's user: OpenSSH's agent serves only its own uid (and root).
-        await ChownAsync(_agentDirectory.FullName);
-        _agent = SshAgentProcess.Start(Path.Combine(_agentDirectory.FullName, "agent.sock"),
+        await ChownAsync(_agentDirectory.Path);
+        _agent = SshAgentProcess.Start(Path.Combine(_agentDirectory.Path, "agent.sock"),
             ["setpriv", $"--reuid={ContainerImages.AppUser}", $"--regid={ContainerImages.AppUser}", "--clear-groups"]);
         _agent.Add(agents.EcdsaP256);
         using var leaf = _pki.Issue(agents.EcdsaP256.PublicKey!);
@@ -145,7 +145,7 @@ internal sealed class SidecarPod : IAsyncDisposable
         await Podman.RunAsync(["pod", "rm", "-f", Name]);
         await Podman.RunAsync(["volume", "rm", "-f", Volume]);
         _agent?.Dispose();
-        _agentDirectory.Delete(recursive: true);
+        _agentDirectory.Dispose();
         await Sts.DisposeAsync();
         await Fake.DisposeAsync();
         _pki.Dispose();

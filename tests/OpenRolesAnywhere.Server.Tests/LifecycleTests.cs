@@ -38,7 +38,8 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Start_StaleSocketFileLeftByACrash_IsReplaced()
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         var socketPath = Path.Combine(directory, "server.sock");
         using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
@@ -50,13 +51,13 @@ public sealed class LifecycleTests
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socketPath));
         await app.StopAsync();
-        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
     public async Task Start_TokenFileWithTrailingNewline_FailsSayingWhy()
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         await File.WriteAllTextAsync(Path.Combine(directory, "server.token"), "my-token-0123456789\n");
         await using var app = CredentialServer.Build(RunningServer.OptionsIn(directory), _ => new CountingCredentialSource(TimeProvider.System));
 
@@ -64,13 +65,13 @@ public sealed class LifecycleTests
 
         Assert.Contains("line break", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("my-token", e.Message, StringComparison.Ordinal);
-        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
     public async Task Start_GivenTokenFile_UsesItUnchanged()
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         var tokenFile = Path.Combine(directory, "server.token");
         await File.WriteAllTextAsync(tokenFile, "given-token-0123456789");
         await using var app = CredentialServer.Build(RunningServer.OptionsIn(directory), _ => new CountingCredentialSource(TimeProvider.System));
@@ -84,13 +85,13 @@ public sealed class LifecycleTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("given-token-0123456789", await File.ReadAllTextAsync(tokenFile));
         await app.StopAsync();
-        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
     public async Task Config_SeveralSourcesAndDefault_ServesEachByNameAndTheDefault()
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         var config = Path.Combine(directory, "serve.json");
         await File.WriteAllTextAsync(config, """
             {
@@ -122,7 +123,6 @@ public sealed class LifecycleTests
         Assert.Equal("arn:aws:iam::123456789012:role/dev", dev);
         Assert.Equal(["dev dev.pem  1h", "prod prod.pem SHA256:abc 3600"], seen);
         await app.StopAsync();
-        Directory.Delete(directory, recursive: true);
     }
 
     [Theory]
@@ -136,7 +136,8 @@ public sealed class LifecycleTests
     [InlineData("""{"Sources":[{"Name":"a","Certificate":"a.pem","RoleArm":"arn:aws:iam::1:role/a"}]}""", "RoleArm")]
     public async Task Config_Invalid_StartFailsNamingTheField(string json, string field)
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         var config = Path.Combine(directory, "serve.json");
         await File.WriteAllTextAsync(config, json);
         var options = RunningServer.OptionsIn(directory, configFile: config);
@@ -149,13 +150,13 @@ public sealed class LifecycleTests
         var message = CredentialServer.DescribeStartFailure(e);
         Assert.NotNull(message);
         Assert.Contains(field, message, StringComparison.Ordinal);
-        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
     public async Task CertificateRenewed_WhileSourceFails_IsUsedWithoutWaitingOutTheBackOff()
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         var certificate = Path.Combine(directory, "workload.pem");
         await File.WriteAllTextAsync(certificate, "expired certificate");
         var config = Path.Combine(directory, "serve.json");
@@ -181,20 +182,19 @@ public sealed class LifecycleTests
 
         Assert.Equal(2, source.Calls);
         await app.StopAsync();
-        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
     public void Config_NotJson_BuildFailsSayingSo()
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         var config = Path.Combine(directory, "serve.json");
         File.WriteAllText(config, "{ Sources: [");
 
         var e = Assert.Throws<CredentialException>(() => CredentialServer.Build(RunningServer.OptionsIn(directory, configFile: config), _ => null!));
 
         Assert.Contains("not valid JSON", e.Message, StringComparison.Ordinal);
-        Directory.Delete(directory, recursive: true);
     }
 
     private static async Task<string?> RoleOfAsync(HttpClient client, string path, string token)

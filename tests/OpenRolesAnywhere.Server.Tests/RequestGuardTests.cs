@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.TestCommon;
 
 namespace OpenRolesAnywhere.Server.Tests;
 
@@ -158,21 +159,14 @@ public sealed class RequestGuardTests : IAsyncLifetime
     [InlineData("127.0.0.1:9911", "URL")]
     public void Build_UnacceptableListenAddress_FailsNamingTheProblem(string listen, string expected)
     {
-        var directory = RunningServer.NewDirectory();
-        try
-        {
-            var options = RunningServer.OptionsIn(directory, listen: [listen]);
+        using var temp = new TempDirectory();
+        var options = RunningServer.OptionsIn(temp.Path, listen: [listen]);
 
-            var e = Assert.Throws<CredentialException>(() => CredentialServer.Build(options, _ => throw new InvalidOperationException("not reached")));
+        var e = Assert.Throws<CredentialException>(() => CredentialServer.Build(options, _ => throw new InvalidOperationException("not reached")));
 
-            Assert.Equal(CredentialErrorKind.InvalidInput, e.Kind);
-            Assert.Contains(expected, e.Message, StringComparison.Ordinal);
-            Assert.Contains(listen, e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal(CredentialErrorKind.InvalidInput, e.Kind);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Contains(listen, e.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Runs one request through the app's real pipeline with a chosen peer address (no remote host is needed).</summary>

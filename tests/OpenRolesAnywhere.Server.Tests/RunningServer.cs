@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.Credentials;
 using Serilog;
 using Serilog.Core;
@@ -14,10 +15,13 @@ namespace OpenRolesAnywhere.Server.Tests;
 /// </summary>
 internal sealed class RunningServer : IAsyncDisposable
 {
-    private RunningServer(WebApplication app, string directory, IReadOnlyDictionary<string, CountingCredentialSource> sources, LogCapture logs)
+    private readonly TempDirectory _directory;
+
+    private RunningServer(WebApplication app, TempDirectory directory, IReadOnlyDictionary<string, CountingCredentialSource> sources, LogCapture logs)
     {
         App = app;
-        Directory = directory;
+        _directory = directory;
+        Directory = directory.Path;
         Sources = sources;
         Logs = logs;
         BaseAddress = new Uri(app.Urls.First(u => u.StartsWith("http://127.0.0.1", StringComparison.Ordinal)));
@@ -43,13 +47,6 @@ internal sealed class RunningServer : IAsyncDisposable
     public string Socket => Path.Combine(Directory, "server.sock");
 
     public string Token => File.ReadAllText(TokenFile);
-
-    public static string NewDirectory()
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "ora-" + Guid.NewGuid().ToString("N")[..10]);
-        System.IO.Directory.CreateDirectory(directory);
-        return directory;
-    }
 
     /// <summary>Options for a server in <paramref name="directory"/>; tests change what they need with <c>with</c>-style init.</summary>
     public static ServeOptions OptionsIn(string directory, bool imdsV1 = false, bool allowRemote = false, string? configFile = null, IReadOnlyList<string>? listen = null) => new()
@@ -78,7 +75,8 @@ internal sealed class RunningServer : IAsyncDisposable
         params string[] extraSources)
     {
         var clock = time ?? TimeProvider.System;
-        var directory = NewDirectory();
+        var temp = new TempDirectory();
+        var directory = temp.Path;
         var sources = new[] { "default" }.Concat(extraSources)
             .ToDictionary(n => n, n => new CountingCredentialSource(clock, n), StringComparer.Ordinal);
         arrange?.Invoke(sources);
@@ -99,7 +97,7 @@ internal sealed class RunningServer : IAsyncDisposable
             clock,
             logging => logging.MinimumLevel.Verbose().WriteTo.Sink(logs));
         await app.StartAsync();
-        return new RunningServer(app, directory, sources, logs);
+        return new RunningServer(app, temp, sources, logs);
     }
 
     public HttpRequestMessage ContainerRequest(string path = "/v1/credentials", string? token = null)
@@ -115,7 +113,7 @@ internal sealed class RunningServer : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        System.IO.Directory.Delete(Directory, recursive: true);
+        _directory.Dispose();
     }
 }
 

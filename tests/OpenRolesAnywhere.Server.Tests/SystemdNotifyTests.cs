@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.Credentials;
 
 namespace OpenRolesAnywhere.Server.Tests;
@@ -10,7 +11,8 @@ public sealed class SystemdNotifyTests
     [Fact]
     public async Task Start_WithNotifySocket_SendsReadyThenStopping()
     {
-        var directory = RunningServer.NewDirectory();
+        using var temp = new TempDirectory();
+        var directory = temp.Path;
         var notifyPath = Path.Combine(directory, "notify");
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
@@ -27,7 +29,6 @@ public sealed class SystemdNotifyTests
         finally
         {
             Environment.SetEnvironmentVariable("NOTIFY_SOCKET", null);
-            Directory.Delete(directory, recursive: true);
         }
     }
 

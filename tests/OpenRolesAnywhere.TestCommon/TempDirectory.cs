@@ -1,11 +1,14 @@
 namespace OpenRolesAnywhere.TestCommon;
 
-/// <summary>A private folder for one test, removed afterwards.</summary>
+/// <summary>
+/// A private folder for one test or fixture, removed afterwards: the one temp-directory helper of the tests.
+/// Paths stay short (<c>/tmp/ora-…</c>): Unix socket paths inside it must fit in 108 bytes.
+/// </summary>
 public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    public TempDirectory(string prefix = "ora-test-")
     {
-        Path = Directory.CreateTempSubdirectory("ora-test-").FullName;
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
     public string Path { get; }

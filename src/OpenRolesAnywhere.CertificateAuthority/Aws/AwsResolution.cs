@@ -3,6 +3,7 @@ using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Aws;
 
 namespace OpenRolesAnywhere.CertificateAuthority.Aws;
 
@@ -66,20 +67,7 @@ internal static class AwsResolution
     }
 
     /// <summary>An explicit endpoint, then AWS_ENDPOINT_URL_KMS, then AWS_ENDPOINT_URL; null: the SDK's regional default.</summary>
-    public static Uri? KmsEndpoint(AwsSettings settings)
-    {
-        var configured = NonEmpty(settings.KmsEndpoint)
-            ?? NonEmpty(settings.Environment("AWS_ENDPOINT_URL_KMS"))
-            ?? NonEmpty(settings.Environment("AWS_ENDPOINT_URL"));
-        if (configured is null)
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(configured, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new CredentialException(CredentialErrorKind.InvalidInput, $"The KMS endpoint '{configured}' is not an http(s) URL.");
-    }
+    public static Uri? KmsEndpoint(AwsSettings settings) => AwsEndpoint.Configured(AwsService.Kms, settings.KmsEndpoint, settings.Environment);
 
     public static IAmazonKeyManagementService CreateKmsClient(AwsSettings settings, string region, AWSCredentials credentials)
     {
@@ -92,6 +80,4 @@ internal static class AwsResolution
 
         return new AmazonKeyManagementServiceClient(credentials, config);
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,13 +1,12 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.Core;
-using OpenRolesAnywhere.Core.RolesAnywhere;
+using OpenRolesAnywhere.Core.Aws;
 using OpenRolesAnywhere.Core.SigV4;
-using RetryPolicy = OpenRolesAnywhere.Core.RolesAnywhere.RetryPolicy;
+using RetryPolicy = OpenRolesAnywhere.Core.Aws.RetryPolicy;
 
 namespace OpenRolesAnywhere.CertificateAuthority.ControlPlane;
 
@@ -18,23 +17,19 @@ namespace OpenRolesAnywhere.CertificateAuthority.ControlPlane;
 /// </summary>
 internal sealed class RolesAnywhereControlPlaneClient
 {
-    private const string Service = "rolesanywhere";
     private const int PageSize = 50;
-    private readonly HttpClient _http;
+    private readonly AwsRequestPipeline _pipeline;
     private readonly Uri _endpoint;
     private readonly string _region;
     private readonly AWSCredentials _credentials;
-    private readonly TimeProvider _time;
-    private readonly RetryPolicy _retry;
 
-    public RolesAnywhereControlPlaneClient(HttpClient http, Uri endpoint, string region, AWSCredentials credentials, TimeProvider time, RetryPolicy? retry = null)
+    public RolesAnywhereControlPlaneClient(
+        HttpClient http, Uri endpoint, string region, AWSCredentials credentials, TimeProvider time, RetryPolicy? retry = null, Random? random = null)
     {
-        _http = http;
+        _pipeline = new AwsRequestPipeline(http, time, AwsService.RolesAnywhere, retry, random);
         _endpoint = endpoint;
         _region = region;
         _credentials = credentials;
-        _time = time;
-        _retry = retry ?? RetryPolicy.Default;
     }
 
     public async Task<TrustAnchorSummary> CreateTrustAnchorAsync(string name, string certificatePem, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
@@ -131,95 +126,34 @@ internal sealed class RolesAnywhereControlPlaneClient
     private async Task<JsonDocument> SendAsync(
         HttpMethod method, string path, List<KeyValuePair<string, string>> query, JsonObject? body, string operation, CancellationToken cancellationToken)
     {
-        var payload = body is null ? [] : Encoding.UTF8.GetBytes(body.ToJsonString());
-        for (var attempt = 0; ; attempt++)
-        {
-            var (document, failure, retryAfter) = await SendOnceAsync(method, path, query, payload, body is not null, operation, cancellationToken);
-            if (document is not null)
-            {
-                return document;
-            }
-
-            if (!failure!.IsTransient || attempt + 1 >= _retry.MaxAttempts)
-            {
-                throw failure;
-            }
-
-            await Task.Delay(_retry.DelayBefore(attempt, retryAfter, Random.Shared), _time, cancellationToken);
-        }
-    }
-
-    private async Task<(JsonDocument? Document, CredentialException? Failure, TimeSpan? RetryAfter)> SendOnceAsync(
-        HttpMethod method, string path, List<KeyValuePair<string, string>> query, byte[] payload, bool hasBody, string operation,
-        CancellationToken cancellationToken)
-    {
-        var fullPath = _endpoint.AbsolutePath.TrimEnd('/') + path;
-        var signable = new SignableRequest(method.Method, fullPath)
-            .AddHeader("Host", _endpoint.IsDefaultPort ? _endpoint.Host : $"{_endpoint.Host}:{_endpoint.Port}")
-            .SetBody(payload);
-        foreach (var (name, value) in query)
-        {
-            signable.AddQuery(name, value);
-        }
-
-        if (hasBody)
-        {
-            signable.AddHeader("Content-Type", "application/json");
-        }
-
-        var current = await AwsResolution.CurrentAsync(_credentials);
-        var credentials = new AwsCredentials(current.AccessKey, current.SecretKey, current.UseToken ? current.Token : null);
-        // Signed afresh on every attempt: the date is part of the signature.
-        var signature = HmacSigner.SignHeaders(signable, credentials, new CredentialScope(_time.GetUtcNow(), _region, Service));
-
-        using var message = SignedAttempt.CreateMessage(method, _endpoint, signable, signature, hasBody ? payload : null);
-        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var call = new AwsCall(operation, method, path) { Query = query, JsonBody = body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString()) };
+        var text = await _pipeline.SendAsync(call, _endpoint, _region, SignAsync, error => Advice(error, operation), cancellationToken);
         try
         {
-            var (response, text) = await SignedAttempt.SendAsync(_http, message, _retry.AttemptTimeout, operation, cancellationToken);
-            using (response)
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    return (null, ErrorFrom(response, text, operation), response.Headers.RetryAfter?.Delta);
-                }
-            }
-
-            try
-            {
-                return (JsonDocument.Parse(text.Length == 0 ? "{}" : text), null, null);
-            }
-            catch (JsonException e)
-            {
-                return (null, new CredentialException(CredentialErrorKind.ServiceUnavailable, $"Roles Anywhere answered {operation} with a body that is not JSON.", e), null);
-            }
+            return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
         }
-        catch (CredentialException e) when (e.Kind == CredentialErrorKind.Network)
+        catch (JsonException e)
         {
-            return (null, e, null);
+            throw new CredentialException(CredentialErrorKind.ServiceUnavailable, $"Roles Anywhere answered {operation} with a body that is not JSON.", e);
         }
     }
 
-    private static CredentialException ErrorFrom(HttpResponseMessage response, string text, string operation)
+    /// <summary>Asks the SDK for credentials on every attempt, so refreshing sources (SSO, roles) refresh.</summary>
+    private async ValueTask<SigV4Signature> SignAsync(SignableRequest request, CredentialScope scope, CancellationToken cancellationToken)
     {
-        var (type, message) = AwsErrorResponse.Read(response, text);
-        var said = message is null ? "" : $" (AWS said: {message})";
-        var status = (int)response.StatusCode;
-        return type switch
-        {
-            "ThrottlingException" or "TooManyRequestsException" => new(CredentialErrorKind.Throttled, $"Roles Anywhere is throttling {operation}; try again shortly.{said}"),
-            "AccessDeniedException" => new(CredentialErrorKind.AccessDenied,
-                $"Roles Anywhere refused {operation}: your AWS identity needs the rolesanywhere:{operation} permission (and iam:PassRole for profiles).{said}"),
-            "UnrecognizedClientException" or "InvalidSignatureException" or "IncompleteSignatureException" or "ExpiredTokenException" or "SignatureDoesNotMatch"
-                => new(CredentialErrorKind.AccessDenied, $"Roles Anywhere does not accept these AWS credentials for {operation}: check AWS_PROFILE or log in again.{said}"),
-            "ResourceNotFoundException" => new(CredentialErrorKind.NotFound, $"Roles Anywhere does not know the resource {operation} named: check the ARN and the region.{said}"),
-            "ValidationException" => new(CredentialErrorKind.InvalidInput, $"Roles Anywhere rejected {operation} as invalid.{said}"),
-            _ when status == 429 => new(CredentialErrorKind.Throttled, $"Roles Anywhere is throttling {operation}; try again shortly.{said}"),
-            _ when status >= 500 => new(CredentialErrorKind.ServiceUnavailable, $"Roles Anywhere failed {operation} with HTTP {status}; try again later.{said}"),
-            _ when status == 403 => new(CredentialErrorKind.AccessDenied, $"Roles Anywhere refused {operation} (HTTP 403).{said}"),
-            _ => new(CredentialErrorKind.InvalidInput, $"Roles Anywhere answered {operation} with HTTP {status}{(type is null ? "" : " " + type)}.{said}"),
-        };
+        var current = await AwsResolution.CurrentAsync(_credentials);
+        return HmacSigner.SignHeaders(request, new AwsCredentials(current.AccessKey, current.SecretKey, current.UseToken ? current.Token : null), scope);
     }
+
+    /// <summary>The administrator's usual mistakes: a missing permission, or credentials AWS does not accept.</summary>
+    private static CredentialException? Advice(AwsError error, string operation) => error.Type switch
+    {
+        "AccessDeniedException" => new(CredentialErrorKind.AccessDenied,
+            $"Roles Anywhere refused {operation}: your AWS identity needs the rolesanywhere:{operation} permission (and iam:PassRole for profiles).{error.Said}"),
+        "UnrecognizedClientException" or "InvalidSignatureException" or "IncompleteSignatureException" or "ExpiredTokenException" or "SignatureDoesNotMatch"
+            => new(CredentialErrorKind.AccessDenied, $"Roles Anywhere does not accept these AWS credentials for {operation}: check AWS_PROFILE or log in again.{error.Said}"),
+        _ => null,
+    };
 
     private static JsonArray Tags(IReadOnlyDictionary<string, string> tags) =>
         new(tags.Select(t => (JsonNode?)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray());

@@ -41,16 +41,41 @@ public sealed class CredentialCache : IDisposable
         _stoppingToken = _stopping.Token;
     }
 
-    public CredentialCachePolicy Policy => _policy;
-
     /// <summary>Valid credentials for <paramref name="source"/>, from memory when possible.</summary>
     /// <exception cref="CredentialException">Nothing valid is held and the source cannot give any now.</exception>
     public async Task<CachedCredentials> GetAsync(ICredentialSource source, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_stoppingToken.IsCancellationRequested, this);
         var entry = EntryFor(source);
-        Task<CachedCredentials> pending;
-        CachedCredentials? fallback;
+        var (answer, pending, fallback, failure) = Decide(entry);
+        if (answer is not null)
+        {
+            _observer?.Hit(entry.Name);
+            return answer;
+        }
+
+        _observer?.Miss(entry.Name);
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        try
+        {
+            return await pending!.WaitAsync(cancellationToken);
+        }
+        catch (CredentialException) when (fallback is not null && IsValid(fallback, _time.GetUtcNow()))
+        {
+            return fallback;
+        }
+    }
+
+    /// <summary>
+    /// Under the entry's lock: an answer from memory, or the fetch to wait for (with the credentials to fall back
+    /// on), or, while backing off with nothing valid, the failure to give. The observer is told afterwards, outside the lock.
+    /// </summary>
+    private (CachedCredentials? Answer, Task<CachedCredentials>? Pending, CachedCredentials? Fallback, CredentialException? Failure) Decide(Entry entry)
+    {
         lock (entry.Gate)
         {
             var now = _time.GetUtcNow();
@@ -62,41 +87,22 @@ public sealed class CredentialCache : IDisposable
                     Observe(StartFetch(entry));
                 }
 
-                _observer?.Hit(entry.Name);
-                return current;
+                return (current, null, null, null);
             }
 
-            fallback = current is not null && IsValid(current, now) ? current : null;
+            var fallback = current is not null && IsValid(current, now) ? current : null;
             if (entry.InFlight is { } inFlight)
             {
-                pending = inFlight;
+                return (null, inFlight, fallback, null);
             }
-            else if (now < entry.NextAttempt)
+
+            if (now < entry.NextAttempt)
             {
                 // Backing off: no refresh is possible now, so the last good credentials are the answer.
-                if (fallback is not null)
-                {
-                    _observer?.Hit(entry.Name);
-                    return fallback;
-                }
-
-                _observer?.Miss(entry.Name);
-                throw Unavailable(entry.LastError!);
+                return fallback is not null ? (fallback, null, null, null) : (null, null, null, Unavailable(entry.LastError!));
             }
-            else
-            {
-                pending = StartFetch(entry);
-            }
-        }
 
-        _observer?.Miss(entry.Name);
-        try
-        {
-            return await pending.WaitAsync(cancellationToken);
-        }
-        catch (CredentialException) when (fallback is not null && IsValid(fallback, _time.GetUtcNow()))
-        {
-            return fallback;
+            return (null, StartFetch(entry), fallback, null);
         }
     }
 
@@ -206,7 +212,14 @@ public sealed class CredentialCache : IDisposable
                 $"Fetching credentials for '{entry.Name}' failed unexpectedly ({e.GetType().Name}); see the server log.", e);
         }
 
-        TimeSpan retryIn;
+        var retryIn = RecordFailure(entry, failure);
+        _observer?.FetchFailed(entry.Name, failure, _time.GetElapsedTime(started), retryIn);
+        throw failure;
+    }
+
+    /// <summary>Keeps the failure for callers and schedules the retry with back-off and jitter; returns when it is due.</summary>
+    private TimeSpan RecordFailure(Entry entry, CredentialException failure)
+    {
         lock (entry.Gate)
         {
             entry.Failures++;
@@ -217,14 +230,12 @@ public sealed class CredentialCache : IDisposable
                 unit = _random.NextDouble();
             }
 
-            retryIn = _policy.RetryDelay(entry.Failures, failure, unit);
+            var retryIn = _policy.RetryDelay(entry.Failures, failure, unit);
             entry.NextAttempt = _time.GetUtcNow() + retryIn;
             entry.InFlight = null;
             Schedule(entry, entry.NextAttempt);
+            return retryIn;
         }
-
-        _observer?.FetchFailed(entry.Name, failure, _time.GetElapsedTime(started), retryIn);
-        throw failure;
     }
 
     /// <summary>Called under the entry's lock.</summary>

@@ -10,9 +10,6 @@ public sealed record CreateSessionRequest(
     string? Region = null,
     string? Endpoint = null)
 {
-    public static readonly TimeSpan MinimumDuration = TimeSpan.FromSeconds(900);
-    public static readonly TimeSpan MaximumDuration = TimeSpan.FromSeconds(43200);
-
     /// <summary>Checks what CreateSession would refuse, before any key is touched.</summary>
     public void Validate()
     {
@@ -29,10 +26,10 @@ public sealed record CreateSessionRequest(
             throw new CredentialException(CredentialErrorKind.InvalidInput, $"'{ProfileArn}' is not a profile ARN (…:profile/ID).");
         }
 
-        if (Duration < MinimumDuration || Duration > MaximumDuration)
+        if (!SessionDuration.IsAllowed(Duration))
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"The session duration must be between 900 and 43200 seconds (15 minutes to 12 hours), not {Duration.TotalSeconds:0}.");
+                $"The session duration must be {SessionDuration.Range}, not {Duration.TotalSeconds:0}.");
         }
     }
 

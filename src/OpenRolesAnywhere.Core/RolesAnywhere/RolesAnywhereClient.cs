@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using OpenRolesAnywhere.Core.Aws;
 using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.SigV4;
 using OpenRolesAnywhere.Core.Signing;
@@ -14,20 +14,15 @@ namespace OpenRolesAnywhere.Core.RolesAnywhere;
 /// </summary>
 public sealed class RolesAnywhereClient
 {
-    private const string Service = "rolesanywhere";
-    private readonly HttpClient _http;
     private readonly TimeProvider _time;
-    private readonly RetryPolicy _retry;
-    private readonly Random _random;
+    private readonly AwsRequestPipeline _pipeline;
     private readonly Func<string, string?> _environment;
 
     /// <param name="environment">Where <c>AWS_ENDPOINT_URL*</c> are read from (the process environment by default).</param>
     public RolesAnywhereClient(HttpClient http, TimeProvider time, RetryPolicy? retry = null, Random? random = null, Func<string, string?>? environment = null)
     {
-        _http = http;
         _time = time;
-        _retry = retry ?? RetryPolicy.Default;
-        _random = random ?? Random.Shared;
+        _pipeline = new AwsRequestPipeline(http, time, AwsService.RolesAnywhere, retry, random);
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
@@ -38,24 +33,15 @@ public sealed class RolesAnywhereClient
         EnsureKeyFitsCertificate(certificate, key);
         certificate.EnsureValidAt(_time.GetUtcNow());
         var region = request.EffectiveRegion;
-        var endpoint = RolesAnywhereEndpoint.Resolve(request.Endpoint, region, _environment);
-        var body = RequestBody(request);
-
-        for (var attempt = 0; ; attempt++)
+        var endpoint = AwsEndpoint.Resolve(AwsService.RolesAnywhere, request.Endpoint, region, _environment);
+        var call = new AwsCall("CreateSession", HttpMethod.Post, "/sessions")
         {
-            var (credentials, failure, retryAfter) = await SendOnceAsync(request, certificate, key, region, endpoint, body, cancellationToken);
-            if (credentials is not null)
-            {
-                return credentials;
-            }
-
-            if (!failure!.IsTransient || attempt + 1 >= _retry.MaxAttempts)
-            {
-                throw failure;
-            }
-
-            await Task.Delay(_retry.DelayBefore(attempt, retryAfter, _random), _time, cancellationToken);
-        }
+            Query = [new("profileArn", request.ProfileArn), new("roleArn", request.RoleArn), new("trustAnchorArn", request.TrustAnchorArn)],
+            JsonBody = RequestBody(request),
+        };
+        var text = await _pipeline.SendAsync(call, endpoint, region,
+            async (signable, scope, ct) => await X509Signer.SignAsync(signable, certificate, key, scope, ct), Advice, cancellationToken);
+        return ParseCredentials(text);
     }
 
     /// <summary><c>{"durationSeconds":N[,"roleSessionName":"..."]}</c>, written without reflection.</summary>
@@ -89,38 +75,6 @@ public sealed class RolesAnywhereClient
         PublicKeys.KindOf(certificate.Leaf.PublicKey);
     }
 
-    private async Task<(SessionCredentials? Credentials, CredentialException? Failure, TimeSpan? RetryAfter)> SendOnceAsync(
-        CreateSessionRequest request, CertificateBundle certificate, ISigningKey key, string region, Uri endpoint, byte[] body,
-        CancellationToken cancellationToken)
-    {
-        var path = endpoint.AbsolutePath.TrimEnd('/') + "/sessions";
-        var signable = new SignableRequest("POST", path)
-            .AddQuery("profileArn", request.ProfileArn)
-            .AddQuery("roleArn", request.RoleArn)
-            .AddQuery("trustAnchorArn", request.TrustAnchorArn)
-            .AddHeader("Content-Type", "application/json")
-            .AddHeader("Host", endpoint.IsDefaultPort ? endpoint.Host : $"{endpoint.Host}:{endpoint.Port}")
-            .SetBody(body);
-        // Signed afresh on every attempt: the date is part of the signature.
-        var signature = await X509Signer.SignAsync(signable, certificate, key, new CredentialScope(_time.GetUtcNow(), region, Service), cancellationToken);
-
-        using var message = SignedAttempt.CreateMessage(HttpMethod.Post, endpoint, signable, signature, body);
-        try
-        {
-            var (response, text) = await SignedAttempt.SendAsync(_http, message, _retry.AttemptTimeout, "CreateSession", cancellationToken);
-            using (response)
-            {
-                return response.IsSuccessStatusCode
-                    ? (ParseCredentials(text), null, null)
-                    : (null, ErrorFrom(response, text), response.Headers.RetryAfter?.Delta);
-            }
-        }
-        catch (CredentialException e) when (e.Kind == CredentialErrorKind.Network)
-        {
-            return (null, e, null);
-        }
-    }
-
     private static SessionCredentials ParseCredentials(string text)
     {
         try
@@ -142,15 +96,12 @@ public sealed class RolesAnywhereClient
         }
     }
 
-    /// <summary>Maps AWS's error shape (<c>X-Amzn-ErrorType</c> or <c>__type</c>, and <c>message</c>) to advice.</summary>
-    private static CredentialException ErrorFrom(HttpResponseMessage response, string text)
+    /// <summary>CreateSession's own advice for the errors people meet; the rest get the pipeline's message.</summary>
+    private static CredentialException? Advice(AwsError error)
     {
-        var (type, message) = AwsErrorResponse.Read(response, text);
-        var said = message is null ? "" : $" (AWS said: {message})";
-        var status = (int)response.StatusCode;
-        return type switch
+        var (message, said) = (error.ServiceMessage, error.Said);
+        return error.Type switch
         {
-            "ThrottlingException" or "TooManyRequestsException" => Throttled(said),
             "AccessDeniedException" when message?.Contains("Untrusted", StringComparison.OrdinalIgnoreCase) == true
                 => new(CredentialErrorKind.AccessDenied, $"The service does not trust this certificate's issuer: is the trust anchor enabled and is this the right CA?{said}"),
             "AccessDeniedException" when message?.Contains("Signature expired", StringComparison.OrdinalIgnoreCase) == true
@@ -163,14 +114,9 @@ public sealed class RolesAnywhereClient
                 $"Roles Anywhere refused the request: check that the trust anchor and profile are enabled, the role is in the profile, and the certificate is not revoked.{said}"),
             "ResourceNotFoundException" => new(CredentialErrorKind.NotFound,
                 $"Roles Anywhere does not know the trust anchor or profile: check the ARNs and the region.{said}"),
-            "ValidationException" => new(CredentialErrorKind.InvalidInput, $"Roles Anywhere rejected the request as invalid.{said}"),
-            _ when status == 429 => Throttled(said),
-            _ when status >= 500 => new(CredentialErrorKind.ServiceUnavailable, $"Roles Anywhere failed with HTTP {status}; try again later.{said}"),
-            _ when status == 403 => new(CredentialErrorKind.AccessDenied, $"Roles Anywhere refused the request (HTTP 403).{said}"),
-            _ => new(CredentialErrorKind.InvalidInput, $"Roles Anywhere answered HTTP {status}{(type is null ? "" : " " + type)}.{said}"),
+            _ when error.Kind == CredentialErrorKind.Throttled => new(CredentialErrorKind.Throttled,
+                $"Roles Anywhere is throttling CreateSession (about 10 calls a second per account): run `openrolesanywhere serve` to share cached credentials, or try again shortly.{said}"),
+            _ => null,
         };
-
-        static CredentialException Throttled(string said) => new(CredentialErrorKind.Throttled,
-            $"Roles Anywhere is throttling CreateSession (about 10 calls a second per account): run `openrolesanywhere serve` to share cached credentials, or try again shortly.{said}");
     }
 }

@@ -33,16 +33,7 @@ public sealed class FileSigningKey : ISigningKey
     /// <param name="password">For encrypted PKCS#8; asked for only when the file is encrypted.</param>
     public static FileSigningKey Load(string path, Func<string?> password)
     {
-        string pem;
-        try
-        {
-            pem = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CredentialException(CredentialErrorKind.KeyNotFound, $"Cannot read the private key file {path}: {e.Message}");
-        }
-
+        var pem = ReadPem(path);
         var encrypted = pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
         var secret = encrypted
             ? password() ?? throw new CredentialException(CredentialErrorKind.KeyLocked,
@@ -85,6 +76,18 @@ public sealed class FileSigningKey : ISigningKey
                 $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8).")
             : new CredentialException(CredentialErrorKind.KeyLocked,
                 $"Cannot decrypt the private key file {path}: the password is wrong, or the file holds no RSA or EC key.");
+    }
+
+    private static string ReadPem(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialException(CredentialErrorKind.KeyNotFound, $"Cannot read the private key file {path}: {e.Message}");
+        }
     }
 
     public Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>

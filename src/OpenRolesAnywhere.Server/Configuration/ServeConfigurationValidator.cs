@@ -50,9 +50,9 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
             try
             {
                 var duration = Durations.Parse(source.SessionDuration, $"{field}.SessionDuration");
-                if (duration < CreateSessionRequest.MinimumDuration || duration > CreateSessionRequest.MaximumDuration)
+                if (!SessionDuration.IsAllowed(duration))
                 {
-                    failures.Add($"{field}.SessionDuration: must be between 900 and 43200 seconds (15 minutes to 12 hours), not {duration.TotalSeconds:0}.");
+                    failures.Add($"{field}.SessionDuration: must be {SessionDuration.Range}, not {duration.TotalSeconds:0}.");
                 }
             }
             catch (CredentialException e)

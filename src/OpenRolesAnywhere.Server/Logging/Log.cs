@@ -36,9 +36,6 @@ internal static partial class Log
     [LoggerMessage(31, LogLevel.Warning, "Refused a request for host {Host}: not a name this server answers to (DNS rebinding guard; --allowed-host adds names)")]
     public static partial void RefusedHost(ILogger logger, string host);
 
-    [LoggerMessage(40, LogLevel.Error, "A request failed unexpectedly")]
-    public static partial void Unhandled(ILogger logger, Exception exception);
-
     [LoggerMessage(50, LogLevel.Information, "systemd passed {Count} listening socket(s); --listen is ignored")]
     public static partial void SocketActivated(ILogger logger, int count);
 }

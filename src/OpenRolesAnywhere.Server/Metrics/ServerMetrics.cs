@@ -1,18 +1,16 @@
-using Microsoft.Extensions.Logging;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
-using OpenRolesAnywhere.Server.Logging;
 using Prometheus;
 
 namespace OpenRolesAnywhere.Server.Metrics;
 
 /// <summary>
 /// The server's Prometheus metrics in a registry of its own (several servers can live in one test
-/// process), fed by the cache. Labels are source names and error kinds: nothing secret.
+/// process), fed by the cache. Labels are source names and error kinds: nothing secret. It only counts:
+/// the cache's log lines come from <see cref="Logging.CredentialCacheLog"/>.
 /// </summary>
 internal sealed class ServerMetrics : ICredentialCacheObserver
 {
-    private readonly ILogger _logger;
     private readonly Counter _hits;
     private readonly Counter _misses;
     private readonly Counter _calls;
@@ -20,9 +18,8 @@ internal sealed class ServerMetrics : ICredentialCacheObserver
     private readonly Histogram _fetchSeconds;
     private readonly Gauge _expirySeconds;
 
-    public ServerMetrics(ILogger<ServerMetrics> logger)
+    public ServerMetrics()
     {
-        _logger = logger;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         Factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _hits = Factory.CreateCounter("openrolesanywhere_cache_hits_total", "Requests answered from the credential cache without waiting.", ["source"]);
@@ -57,7 +54,6 @@ internal sealed class ServerMetrics : ICredentialCacheObserver
     {
         _calls.WithLabels(source).Inc();
         _fetchSeconds.WithLabels(source).Observe(elapsed.TotalSeconds);
-        Log.Fetched(_logger, source, credentials.Expiration, elapsed.TotalMilliseconds);
     }
 
     public void FetchFailed(string source, CredentialException failure, TimeSpan elapsed, TimeSpan retryIn)
@@ -65,6 +61,5 @@ internal sealed class ServerMetrics : ICredentialCacheObserver
         _calls.WithLabels(source).Inc();
         _failures.WithLabels(source, failure.Kind.ToString()).Inc();
         _fetchSeconds.WithLabels(source).Observe(elapsed.TotalSeconds);
-        Log.FetchFailed(_logger, source, failure.Kind, failure.Message, retryIn.TotalSeconds);
     }
 }

@@ -47,9 +47,6 @@ internal sealed class ServerToken : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Only for <c>env --token</c> style output; never logged.</summary>
-    public string Value => Encoding.ASCII.GetString(Volatile.Read(ref _token));
-
     /// <summary>Constant-time comparison (only the length can be learnt by timing).</summary>
     public bool Matches(string presented)
     {

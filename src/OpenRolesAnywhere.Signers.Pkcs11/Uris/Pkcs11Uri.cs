@@ -107,44 +107,7 @@ internal sealed class Pkcs11Uri
         var path = question >= 0 ? body[..question] : body;
         var query = question >= 0 ? body[(question + 1)..] : string.Empty;
         var text = new Dictionary<string, string>(StringComparer.Ordinal);
-        byte[]? id = null;
-        ulong? slotId = null;
-
-        foreach (var (name, raw) in Attributes(path, ';', redacted, holdsPin))
-        {
-            if (!PathAttributes.Contains(name))
-            {
-                throw Invalid(redacted, $"the path attribute \"{name}\" is not one this client knows, and RFC 7512 says such a URI matches no object");
-            }
-
-            if (text.ContainsKey(name) || (name == "id" && id is not null))
-            {
-                throw Invalid(redacted, $"the attribute \"{name}\" appears more than once");
-            }
-
-            if (name == "id")
-            {
-                id = Decode(raw, redacted, name);
-                continue;
-            }
-
-            var decoded = DecodeText(raw, redacted, name);
-            switch (name)
-            {
-                case "type" when decoded is not ("cert" or "data" or "private" or "public" or "secret-key"):
-                    throw Invalid(redacted, $"type={decoded} is not one of cert, data, private, public, secret-key");
-                case "slot-id":
-                    slotId = ulong.TryParse(decoded, NumberStyles.None, CultureInfo.InvariantCulture, out var slot)
-                        ? slot
-                        : throw Invalid(redacted, $"slot-id={decoded} is not a decimal number");
-                    break;
-                case "library-version" when !IsVersion(decoded):
-                    throw Invalid(redacted, $"library-version={decoded} is not of the form MAJOR or MAJOR.MINOR");
-            }
-
-            text[name] = decoded;
-        }
-
+        var (id, slotId) = ReadPath(path, redacted, holdsPin, text);
         foreach (var (name, raw) in Attributes(query, '&', redacted, holdsPin))
         {
             if (!QueryAttributes.Contains(name))
@@ -166,6 +129,55 @@ internal sealed class Pkcs11Uri
         }
 
         return new Pkcs11Uri(text, id, redacted) { SlotId = slotId };
+    }
+
+    /// <summary>The path attributes into <paramref name="text"/>; the id (binary) and the slot-id (a number) returned apart.</summary>
+    private static (byte[]? Id, ulong? SlotId) ReadPath(string path, string redacted, bool holdsPin, Dictionary<string, string> text)
+    {
+        byte[]? id = null;
+        ulong? slotId = null;
+        foreach (var (name, raw) in Attributes(path, ';', redacted, holdsPin))
+        {
+            if (!PathAttributes.Contains(name))
+            {
+                throw Invalid(redacted, $"the path attribute \"{name}\" is not one this client knows, and RFC 7512 says such a URI matches no object");
+            }
+
+            if (text.ContainsKey(name) || (name == "id" && id is not null))
+            {
+                throw Invalid(redacted, $"the attribute \"{name}\" appears more than once");
+            }
+
+            if (name == "id")
+            {
+                id = Decode(raw, redacted, name);
+                continue;
+            }
+
+            var decoded = DecodeText(raw, redacted, name);
+            slotId = CheckPathValue(name, decoded, redacted) ?? slotId;
+            text[name] = decoded;
+        }
+
+        return (id, slotId);
+    }
+
+    /// <summary>Refuses a value the attribute cannot take; for slot-id, its number.</summary>
+    private static ulong? CheckPathValue(string name, string decoded, string redacted)
+    {
+        switch (name)
+        {
+            case "type" when decoded is not ("cert" or "data" or "private" or "public" or "secret-key"):
+                throw Invalid(redacted, $"type={decoded} is not one of cert, data, private, public, secret-key");
+            case "slot-id":
+                return ulong.TryParse(decoded, NumberStyles.None, CultureInfo.InvariantCulture, out var slot)
+                    ? slot
+                    : throw Invalid(redacted, $"slot-id={decoded} is not a decimal number");
+            case "library-version" when !IsVersion(decoded):
+                throw Invalid(redacted, $"library-version={decoded} is not of the form MAJOR or MAJOR.MINOR");
+            default:
+                return null;
+        }
     }
 
     /// <summary>The URI without any <c>pin-value</c> attribute (nor pieces of a PIN), whether or not it parses.</summary>

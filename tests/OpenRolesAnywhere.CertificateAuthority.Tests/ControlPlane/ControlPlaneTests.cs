@@ -128,7 +128,7 @@ public sealed class ControlPlaneTests : AdminHarnessTest
     {
         var settings = Harness.Settings() with { RolesAnywhereEndpoint = "http://127.0.0.1:9" };
         var client = new RolesAnywhereControlPlaneClient(Harness.Http, new Uri("http://127.0.0.1:9"), AdminHarness.Region, settings.Credentials!, TimeProvider.System,
-            new Core.RolesAnywhere.RetryPolicy(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(5)));
+            new Core.Aws.RetryPolicy(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(5)));
 
         var error = await Assert.ThrowsAsync<CredentialException>(() => client.ListProfilesAsync(CancellationToken.None));
 

@@ -274,4 +274,59 @@ public sealed class CredentialCacheTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(lowSeconds), policy.RetryDelay(failures, failure, 0));
         Assert.Equal(TimeSpan.FromSeconds(highSeconds), policy.RetryDelay(failures, failure, 1));
     }
+
+    [Fact]
+    public async Task Observer_HitMissAndBackOff_AreToldOutsideTheEntryLock()
+    {
+        var observer = new LockProbingObserver();
+        using var cache = new CredentialCache(_time, observer: observer, random: new Random(7));
+        observer.Probe = () => cache.Status(_source);
+
+        _source.Failure = Outage;
+        // A cold miss that waits for the failing fetch, then a miss while backing off with nothing valid.
+        await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
+        await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
+        _source.Failure = null;
+        _time.Advance(TimeSpan.FromMinutes(3));
+        await Eventually.TrueAsync(() => cache.Status(_source).HasValidCredentials, "the scheduled retry fetched");
+        await cache.GetAsync(_source, CancellationToken.None);
+
+        Assert.Equal(["miss", "miss", "hit"], observer.Calls);
+        Assert.All(observer.ProbeCompleted, Assert.True);
+    }
+
+    /// <summary>
+    /// Asks the cache for an entry's status from another thread while being told something: that waits for the
+    /// entry's lock, so it completes only if the cache does not hold the lock while telling.
+    /// </summary>
+    private sealed class LockProbingObserver : ICredentialCacheObserver
+    {
+        public Func<CredentialCacheStatus> Probe { get; set; } = null!;
+
+        public List<string> Calls { get; } = [];
+
+        public List<bool> ProbeCompleted { get; } = [];
+
+        public void Hit(string source) => Record("hit");
+
+        public void Miss(string source) => Record("miss");
+
+        public void Fetched(string source, CachedCredentials credentials, TimeSpan elapsed)
+        {
+        }
+
+        public void FetchFailed(string source, CredentialException failure, TimeSpan elapsed, TimeSpan retryIn)
+        {
+        }
+
+        private void Record(string call)
+        {
+            var completed = Task.Run(Probe).Wait(TimeSpan.FromSeconds(5));
+            lock (Calls)
+            {
+                Calls.Add(call);
+                ProbeCompleted.Add(completed);
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using OpenRolesAnywhere.Core.Aws;
 using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 using OpenRolesAnywhere.Core.Signing;
@@ -237,7 +238,7 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
     public async Task CreateSession_NothingListening_IsANetworkErrorNamingTheEndpoint()
     {
         using var identity = Identity("p256");
-        var closedPort = new UriBuilder(_fake.Endpoint) { Port = FreePort() }.Uri.ToString();
+        var closedPort = new UriBuilder(_fake.Endpoint) { Port = TestCommon.LoopbackHost.FreePort.Next() }.Uri.ToString();
 
         var error = await CreateSessionFails(identity, Request() with { Endpoint = closedPort });
 
@@ -267,13 +268,6 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
         Assert.Contains("clock", error.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class ShiftedTime(TimeSpan shift) : TimeProvider

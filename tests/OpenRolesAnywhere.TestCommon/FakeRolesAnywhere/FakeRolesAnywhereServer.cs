@@ -7,9 +7,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using OpenRolesAnywhere.TestCommon.LoopbackHost;
 
 namespace OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
 
@@ -28,15 +27,15 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
     public const string RoleArn = $"arn:aws:iam::{Account}:role/workload";
 
     private static readonly string[] RequiredSignedHeaders = ["content-type", "host", "x-amz-date", "x-amz-x509"];
-    private readonly WebApplication _app;
     private readonly X509Certificate2 _trustAnchor;
     private readonly ConcurrentQueue<Func<HttpContext, Task<bool>>> _interceptors = new();
     private readonly ConcurrentBag<IssuedSession> _issued = [];
     private int _calls;
 
-    private FakeRolesAnywhereServer(WebApplication app, X509Certificate2 trustAnchor)
+    private WebApplication _app = null!;
+
+    private FakeRolesAnywhereServer(X509Certificate2 trustAnchor)
     {
-        _app = app;
         _trustAnchor = trustAnchor;
     }
 
@@ -61,14 +60,8 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
 
     public static async Task<FakeRolesAnywhereServer> StartAsync(X509Certificate2 trustAnchor)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeRolesAnywhereServer(app, trustAnchor);
-        app.MapPost("/sessions", server.CreateSessionAsync);
-        await app.StartAsync();
-        server.Endpoint = new Uri(app.Urls.First());
+        var server = new FakeRolesAnywhereServer(trustAnchor);
+        (server._app, server.Endpoint) = await LoopbackWebApp.StartAsync(app => app.MapPost("/sessions", server.CreateSessionAsync));
         return server;
     }
 

@@ -3,10 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
+using OpenRolesAnywhere.TestCommon.LoopbackHost;
 
 namespace OpenRolesAnywhere.TestCommon.FakeSts;
 
@@ -17,12 +16,11 @@ namespace OpenRolesAnywhere.TestCommon.FakeSts;
 /// </summary>
 public sealed partial class FakeStsServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly Func<IEnumerable<IssuedSession>> _issued;
+    private WebApplication _app = null!;
 
-    private FakeStsServer(WebApplication app, Func<IEnumerable<IssuedSession>> issued)
+    private FakeStsServer(Func<IEnumerable<IssuedSession>> issued)
     {
-        _app = app;
         _issued = issued;
     }
 
@@ -33,14 +31,8 @@ public sealed partial class FakeStsServer : IAsyncDisposable
 
     public static async Task<FakeStsServer> StartAsync(Func<IEnumerable<IssuedSession>> issued)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeStsServer(app, issued);
-        app.MapPost("/", server.HandleAsync);
-        await app.StartAsync();
-        server.Endpoint = new Uri(app.Urls.First());
+        var server = new FakeStsServer(issued);
+        (server._app, server.Endpoint) = await LoopbackWebApp.StartAsync(app => app.MapPost("/", server.HandleAsync));
         return server;
     }
 

@@ -18,6 +18,7 @@ public sealed class SoftHsmFixture : IDisposable
     public const string Pin = "1234";
     public const string SoPin = "12345678";
 
+    private readonly TempDirectory _directory;
     private readonly Pkcs11Module _module;
     private readonly ulong _mainSlotId;
 
@@ -28,7 +29,8 @@ public sealed class SoftHsmFixture : IDisposable
             throw new InvalidOperationException($"SoftHSM2 is needed for these tests: apt-get install softhsm2 ({ModulePath} and softhsm2-util).");
         }
 
-        Directory = System.IO.Directory.CreateTempSubdirectory("ora-softhsm-").FullName;
+        _directory = new TempDirectory("ora-softhsm-");
+        Directory = _directory.Path;
         var tokens = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "tokens")).FullName;
         ConfigPath = Path.Combine(Directory, "softhsm2.conf");
         File.WriteAllText(ConfigPath, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
@@ -108,7 +110,7 @@ public sealed class SoftHsmFixture : IDisposable
             key.Certificate.Dispose();
         }
 
-        System.IO.Directory.Delete(Directory, recursive: true);
+        _directory.Dispose();
     }
 
     private SoftHsmKey AddKey(Net.Pkcs11Interop.HighLevelAPI.ISession session, string label, byte id, byte[]? ecParameters)

@@ -20,6 +20,7 @@ public sealed class SwtpmFixture : IDisposable
     public const string Pin = "2468";
     public const string SoPin = "13579";
 
+    private readonly TempDirectory _directory;
     private readonly Process _swtpm;
     private readonly string _tcti = string.Empty;
     private readonly string _store = string.Empty;
@@ -31,11 +32,12 @@ public sealed class SwtpmFixture : IDisposable
             throw new InvalidOperationException(reason);
         }
 
-        Directory = System.IO.Directory.CreateTempSubdirectory("ora-swtpm-").FullName;
+        _directory = new TempDirectory("ora-swtpm-");
+        Directory = _directory.Path;
         var state = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "state")).FullName;
         var store = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "store")).FullName;
         // The swtpm TCTI finds the control channel at the server port + 1.
-        var server = FreePortPair();
+        var server = LoopbackHost.FreePort.Pair();
         var control = server + 1;
         var start = new ProcessStartInfo("swtpm") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[]
@@ -130,7 +132,7 @@ public sealed class SwtpmFixture : IDisposable
         }
 
         _swtpm.Dispose();
-        System.IO.Directory.Delete(Directory, recursive: true);
+        _directory.Dispose();
     }
 
     private static T WithModule<T>(Func<IPkcs11Library, T> action)
@@ -164,26 +166,6 @@ public sealed class SwtpmFixture : IDisposable
         action(session);
         return true;
     });
-
-    private static int FreePortPair()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            using var first = new TcpListener(IPAddress.Loopback, 0);
-            first.Start();
-            var port = ((IPEndPoint)first.LocalEndpoint).Port;
-            try
-            {
-                using var second = new TcpListener(IPAddress.Loopback, port + 1);
-                second.Start();
-                return port;
-            }
-            catch (SocketException) when (attempt < 20)
-            {
-                // port + 1 is taken: try another pair.
-            }
-        }
-    }
 
     private void WaitForPort(int port)
     {

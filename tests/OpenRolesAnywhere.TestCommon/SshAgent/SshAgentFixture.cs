@@ -8,7 +8,7 @@ namespace OpenRolesAnywhere.TestCommon.SshAgent;
 /// </summary>
 public sealed class SshAgentFixture : IDisposable
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("ora-ssh-");
+    private readonly TempDirectory _directory = new("ora-ssh-");
     private readonly List<SshAgentProcess> _agents = [];
 
     public SshAgentFixture()
@@ -16,7 +16,7 @@ public sealed class SshAgentFixture : IDisposable
         // ssh-keygen takes a moment per RSA key: make them side by side.
         var keys = new (string Type, int Bits)[] { ("rsa", 2048), ("rsa", 3072), ("ecdsa", 256), ("rsa", 1024), ("ecdsa", 384), ("ed25519", 256) }
             .AsParallel().AsOrdered()
-            .Select(k => SshTestKey.Generate(_directory.FullName, k.Type, k.Bits))
+            .Select(k => SshTestKey.Generate(_directory.Path, k.Type, k.Bits))
             .ToArray();
         (Rsa2048, Rsa3072, EcdsaP256, Rsa1024, EcdsaP384, Ed25519) = (keys[0], keys[1], keys[2], keys[3], keys[4], keys[5]);
         AllKeys = keys;
@@ -51,7 +51,7 @@ public sealed class SshAgentFixture : IDisposable
     /// <summary>Another agent in the fixture's directory, holding <paramref name="keys"/>; stopped with the fixture at the latest.</summary>
     public SshAgentProcess StartAgent(params SshTestKey[] keys)
     {
-        var agent = SshAgentProcess.Start(Path.Combine(_directory.FullName, $"agent{_agents.Count}.sock"));
+        var agent = SshAgentProcess.Start(Path.Combine(_directory.Path, $"agent{_agents.Count}.sock"));
         _agents.Add(agent);
         foreach (var key in keys)
         {
@@ -62,7 +62,7 @@ public sealed class SshAgentFixture : IDisposable
     }
 
     /// <summary>A socket path in the fixture's directory that nothing listens on.</summary>
-    public string UnusedSocketPath(string name) => Path.Combine(_directory.FullName, name + ".sock");
+    public string UnusedSocketPath(string name) => Path.Combine(_directory.Path, name + ".sock");
 
     public void Dispose()
     {
@@ -71,6 +71,6 @@ public sealed class SshAgentFixture : IDisposable
             agent.Dispose();
         }
 
-        _directory.Delete(recursive: true);
+        _directory.Dispose();
     }
 }

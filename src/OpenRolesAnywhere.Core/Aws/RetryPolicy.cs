@@ -1,4 +1,4 @@
-namespace OpenRolesAnywhere.Core.RolesAnywhere;
+namespace OpenRolesAnywhere.Core.Aws;
 
 /// <summary>
 /// Bounded retries with full jitter: throttling and 5xx are tried again, each attempt signed afresh.

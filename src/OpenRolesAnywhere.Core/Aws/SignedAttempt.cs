@@ -1,13 +1,13 @@
 using System.Net.Http.Headers;
 using OpenRolesAnywhere.Core.SigV4;
 
-namespace OpenRolesAnywhere.Core.RolesAnywhere;
+namespace OpenRolesAnywhere.Core.Aws;
 
 /// <summary>
-/// One attempt of a signed Roles Anywhere call, shared by CreateSession and the control plane: the HTTP
-/// message built from exactly what was signed, sent with a per-attempt timeout.
+/// One attempt of a signed AWS call: the HTTP message built from exactly what was signed, sent with a
+/// per-attempt timeout. <see cref="AwsRequestPipeline"/> repeats it.
 /// </summary>
-public static class SignedAttempt
+internal static class SignedAttempt
 {
     /// <summary>The HTTP request for <paramref name="request"/>: its path, canonical query and headers, and the Authorization header.</summary>
     public static HttpRequestMessage CreateMessage(HttpMethod method, Uri endpoint, SignableRequest request, SigV4Signature signature, byte[]? jsonBody)
@@ -38,7 +38,7 @@ public static class SignedAttempt
     /// disposes the response.
     /// </summary>
     public static async Task<(HttpResponseMessage Response, string Body)> SendAsync(
-        HttpClient http, HttpRequestMessage message, TimeSpan timeout, string operation, CancellationToken cancellationToken)
+        HttpClient http, HttpRequestMessage message, AwsService service, TimeSpan timeout, string operation, CancellationToken cancellationToken)
     {
         var endpoint = message.RequestUri!;
         using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -59,12 +59,12 @@ public static class SignedAttempt
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new CredentialException(CredentialErrorKind.Network,
-                $"Roles Anywhere at {endpoint.Host} did not answer {operation} within {timeout.TotalSeconds:0} s.");
+                $"{service.DisplayName} at {endpoint.Host} did not answer {operation} within {timeout.TotalSeconds:0.###} s.");
         }
         catch (HttpRequestException e)
         {
             throw new CredentialException(CredentialErrorKind.Network,
-                $"Cannot reach Roles Anywhere at {endpoint.GetLeftPart(UriPartial.Authority)} for {operation}: {e.Message}. Check the network, the region and any --endpoint.", e);
+                $"Cannot reach {service.DisplayName} at {endpoint.GetLeftPart(UriPartial.Authority)} for {operation}: {e.Message}. Check the network, the region and any --endpoint.", e);
         }
     }
 }
