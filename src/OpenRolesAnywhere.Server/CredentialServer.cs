@@ -158,6 +158,6 @@ public static class CredentialServer
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServeConfiguration>, ServeConfigurationValidator>();
-        services.AddSingleton(services => new CredentialSources(services.GetRequiredService<IOptions<ServeConfiguration>>(), createSource));
+        services.AddSingleton(services => new CredentialSources(services.GetRequiredService<IOptions<ServeConfiguration>>(), createSource, options.Environment));
     }
 }

@@ -40,6 +40,9 @@ public sealed class ServeOptions
     /// <summary>The one source given by flags, if any.</summary>
     public CredentialSourceOptions? CommandLineSource { get; init; }
 
+    /// <summary>Reads environment variables (where saved certificates are): the CLI's, so tests can run it in-process; the process's when null.</summary>
+    public Func<string, string?>? Environment { get; init; }
+
     /// <summary>The admin listener (<c>--admin-listen</c>); null, the default, maps no admin route at all.</summary>
     public string? AdminListen { get; init; }
 

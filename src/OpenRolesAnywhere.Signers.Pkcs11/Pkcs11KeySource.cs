@@ -4,6 +4,8 @@ using Net.Pkcs11Interop.Common;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.KeySources;
+using OpenRolesAnywhere.Core.Signing;
 using OpenRolesAnywhere.Signers.Pkcs11.Modules;
 using OpenRolesAnywhere.Signers.Pkcs11.Pins;
 using OpenRolesAnywhere.Signers.Pkcs11.Tokens;
@@ -12,10 +14,11 @@ using Pkcs11Uri = OpenRolesAnywhere.Signers.Pkcs11.Uris.Pkcs11Uri;
 namespace OpenRolesAnywhere.Signers.Pkcs11;
 
 /// <summary>
-/// What the CLI's key factory calls for <c>pkcs11:</c> values of <c>--private-key</c> and <c>--certificate</c>.
-/// The module comes from the URI, else <see cref="KeySourceOptions.Pkcs11Library"/>, else p11-kit-proxy.
+/// PKCS#11 tokens (and TPMs through tpm2-pkcs11) as a key backend: <c>pkcs11:</c> URIs (RFC 7512) given as
+/// <c>--private-key</c> or <c>--certificate</c>. The module comes from the URI, else <see cref="KeySourceOptions.Module"/>,
+/// else p11-kit-proxy.
 /// </summary>
-public sealed class Pkcs11KeySource
+public sealed class Pkcs11KeySource : IKeySourceProvider, ICertificateSourceProvider
 {
     private readonly Func<string, string?> _environment;
     private readonly Func<string, string?>? _prompt;
@@ -30,22 +33,40 @@ public sealed class Pkcs11KeySource
 
     public static bool IsPkcs11Uri(string? value) => Pkcs11Uri.IsPkcs11Uri(value);
 
+    public string Accepts => "a PKCS#11 URI (pkcs11:token=...;object=..., RFC 7512) of a key or, with type=cert, a certificate";
+
+    public bool HandlesKey(KeySourceOptions key) => IsPkcs11Uri(key?.PrivateKey);
+
+    public string DescribeKey(KeySourceOptions key) => Pkcs11Uri.Redact(key!.PrivateKey!);
+
+    /// <summary>Completes at once: PKCS#11 has no asynchronous calls, the module blocks until the token answers.</summary>
+    public ValueTask<ISigningKey> OpenAsync(KeySourceOptions key, CertificateBundle? certificate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<ISigningKey>(OpenKey(key.PrivateKey!, key));
+    }
+
+    public bool HandlesCertificate(string reference) => IsPkcs11Uri(reference);
+
+    public string DescribeCertificate(string reference) => Pkcs11Uri.Redact(reference);
+
     /// <summary>Opens the private key <paramref name="uri"/> names, logging in to its token.</summary>
     public Pkcs11SigningKey OpenKey(string uri, KeySourceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var parsed = Pkcs11Uri.Parse(uri);
-        return Pkcs11SigningKey.Open(parsed, Pkcs11ModuleLocator.Resolve(parsed, options.Pkcs11Library), Pins(parsed, options));
+        return Pkcs11SigningKey.Open(parsed, Pkcs11ModuleLocator.Resolve(parsed, options.Module), Pins(parsed, options));
     }
 
     /// <summary>
-    /// Reads the certificate <paramref name="uri"/> names from its token (certificates are public objects, so no
+    /// Reads the certificate <paramref name="reference"/> names from its token (certificates are public objects, so no
     /// PIN is needed unless the token hides them until login); intermediates come from a PEM file.
     /// </summary>
-    public CertificateBundle LoadCertificate(string uri, KeySourceOptions options, string? intermediatesPath = null)
+    public CertificateBundle LoadCertificate(string reference, string? intermediatesPath, KeySourceOptions key)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var parsed = Pkcs11Uri.Parse(uri);
+        ArgumentNullException.ThrowIfNull(key);
+        var parsed = Pkcs11Uri.Parse(reference);
         if (parsed.Type is { } type && type != "cert")
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,
@@ -58,14 +79,14 @@ public sealed class Pkcs11KeySource
                 $"{parsed} names no certificate: add object=LABEL or id=%01 (e.g. `pkcs11-tool --module ... --list-objects --type cert` lists them).");
         }
 
-        var module = Pkcs11Module.Acquire(Pkcs11ModuleLocator.Resolve(parsed, options.Pkcs11Library));
+        var module = Pkcs11Module.Acquire(Pkcs11ModuleLocator.Resolve(parsed, key.Module));
         try
         {
             using var token = Pkcs11Token.Open(module, parsed);
             byte[] der;
             try
             {
-                der = ReadCertificate(token, parsed, Pins(parsed, options));
+                der = ReadCertificate(token, parsed, Pins(parsed, key));
             }
             catch (Pkcs11Exception e)
             {

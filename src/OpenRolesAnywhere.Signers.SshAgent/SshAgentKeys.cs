@@ -21,7 +21,8 @@ public static class SshAgentKeys
     /// or, when none is given, the one whose public key is <paramref name="certificate"/>'s. With both, the
     /// key must also match the certificate.
     /// </summary>
-    public static SshAgentSigningKey Open(string? fingerprint, CertificateBundle? certificate, Func<string, string?>? environment = null, TimeSpan? timeout = null)
+    public static async Task<SshAgentSigningKey> OpenAsync(
+        string? fingerprint, CertificateBundle? certificate, Func<string, string?>? environment = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         if (fingerprint is null && certificate is null)
         {
@@ -30,7 +31,7 @@ public static class SshAgentKeys
         }
 
         var agent = SshAgentClient.FromEnvironment(environment, timeout ?? DefaultTimeout);
-        var identities = agent.ListIdentitiesAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var identities = await agent.ListIdentitiesAsync(cancellationToken);
         return new SshAgentSigningKey(agent, Select(identities, fingerprint, certificate, agent.SocketPath));
     }
 

@@ -11,7 +11,7 @@ namespace OpenRolesAnywhere.Signers.SshAgent;
 /// <summary>
 /// A key held by an SSH agent (OpenSSH, gpg-agent, Secretive, a YubiKey's agent...): RSA signs
 /// <c>rsa-sha2-256</c>, ECDSA P-256 signs <c>ecdsa-sha2-nistp256</c>; both hash with SHA-256 themselves.
-/// Made by <see cref="SshAgentKeys.Open"/>.
+/// Made by <see cref="SshAgentKeys.OpenAsync"/>.
 /// </summary>
 public sealed class SshAgentSigningKey : ISigningKey
 {

@@ -2,6 +2,8 @@ using System.Text;
 using System.Net.Sockets;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.Credentials.Chain;
+using OpenRolesAnywhere.Core.RolesAnywhere;
 using OpenRolesAnywhere.TestCommon.Credentials;
 
 namespace OpenRolesAnywhere.Server.Tests;
@@ -16,6 +18,10 @@ public sealed class LocalSocketTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
+    /// <summary>The server through the chain link credential-process uses (<see cref="LocalServerClient"/> underneath).</summary>
+    private static ValueTask<SessionCredentials?> Ask(string socket, string key) =>
+        new LocalServerCredentialSource(socket, key).TryGetAsync(CancellationToken.None);
+
     [Fact]
     public void Socket_AfterStart_IsPrivate()
     {
@@ -25,7 +31,7 @@ public sealed class LocalSocketTests : IAsyncLifetime
     [Fact]
     public async Task TryGet_KnownCacheKey_AnswersTheServersCachedCredentials()
     {
-        var credentials = await LocalServerClient.TryGetAsync(_server.Socket, _server.Default.CacheKey, CancellationToken.None);
+        var credentials = await Ask(_server.Socket, _server.Default.CacheKey);
 
         Assert.NotNull(credentials);
         Assert.Equal(CountingCredentialSource.AccessKeyIdOf(1), credentials.AccessKeyId);
@@ -36,18 +42,18 @@ public sealed class LocalSocketTests : IAsyncLifetime
     [Fact]
     public async Task TryGet_UnknownCacheKey_AnswersNullSoTheCallerSignsItself()
     {
-        Assert.Null(await LocalServerClient.TryGetAsync(_server.Socket, "some other certificate and role", CancellationToken.None));
+        Assert.Null(await Ask(_server.Socket, "some other certificate and role"));
     }
 
     [Fact]
-    public async Task TryGet_LookupKeyOfTheServersOptions_AnswersTheSameCachedCredentials()
+    public async Task TryGet_KeyOfTheServersOptions_AnswersTheSameCachedCredentials()
     {
-        var byCacheKey = await LocalServerClient.TryGetAsync(_server.Socket, _server.Default.CacheKey, CancellationToken.None);
+        var byCacheKey = await Ask(_server.Socket, _server.Default.CacheKey);
 
-        var byLookupKey = await LocalServerClient.TryGetAsync(_server.Socket, RunningServer.DefaultSourceOptions().LookupKey(), CancellationToken.None);
+        var byOptionsKey = await Ask(_server.Socket, RunningServer.DefaultSourceOptions().CacheKey(RunningServer.Keys));
 
-        Assert.NotNull(byLookupKey);
-        Assert.Equal(byCacheKey!.AccessKeyId, byLookupKey.AccessKeyId);
+        Assert.NotNull(byOptionsKey);
+        Assert.Equal(byCacheKey!.AccessKeyId, byOptionsKey.AccessKeyId);
         Assert.Equal(1, _server.Default.Calls);
     }
 
@@ -57,7 +63,7 @@ public sealed class LocalSocketTests : IAsyncLifetime
     [InlineData("session name")]
     [InlineData("key")]
     [InlineData("certificate")]
-    public async Task TryGet_LookupKeyOfOtherOptions_AnswersNullSoTheCallerSignsItself(string differs)
+    public async Task TryGet_KeyOfOtherOptions_AnswersNullSoTheCallerSignsItself(string differs)
     {
         var options = RunningServer.DefaultSourceOptions();
         _ = differs switch
@@ -69,13 +75,13 @@ public sealed class LocalSocketTests : IAsyncLifetime
             _ => options.Certificate = "other.pem",
         };
 
-        Assert.Null(await LocalServerClient.TryGetAsync(_server.Socket, options.LookupKey(), CancellationToken.None));
+        Assert.Null(await Ask(_server.Socket, options.CacheKey(RunningServer.Keys)));
     }
 
     [Fact]
     public async Task TryGet_KeyLongerThanTheServerReads_AnswersNullWithoutAsking()
     {
-        Assert.Null(await LocalServerClient.TryGetAsync(_server.Socket, _server.Default.CacheKey + new string('x', LocalServerClient.MaxKeyBytes), CancellationToken.None));
+        Assert.Null(await Ask(_server.Socket, _server.Default.CacheKey + new string('x', LocalServerClient.MaxKeyBytes)));
     }
 
     [Theory]
@@ -100,7 +106,7 @@ public sealed class LocalSocketTests : IAsyncLifetime
     public async Task TryGet_SourceFailing_ThrowsTheServersReason()
     {
         var e = await Assert.ThrowsAsync<CredentialException>(() =>
-            LocalServerClient.TryGetAsync(_server.Socket, _server.Sources["locked"].CacheKey, CancellationToken.None));
+            Ask(_server.Socket, _server.Sources["locked"].CacheKey).AsTask());
 
         Assert.Equal(CredentialErrorKind.KeyLocked, e.Kind);
         Assert.Equal("The SSH agent is locked: unlock it with ssh-add -X.", e.Message);
@@ -109,7 +115,7 @@ public sealed class LocalSocketTests : IAsyncLifetime
     [Fact]
     public async Task TryGet_NoServer_AnswersNull()
     {
-        Assert.Null(await LocalServerClient.TryGetAsync(Path.Combine(_server.Directory, "absent.sock"), _server.Default.CacheKey, CancellationToken.None));
+        Assert.Null(await Ask(Path.Combine(_server.Directory, "absent.sock"), _server.Default.CacheKey));
     }
 
     [Fact]
@@ -121,7 +127,46 @@ public sealed class LocalSocketTests : IAsyncLifetime
             socket.Bind(new UnixDomainSocketEndPoint(stale));
         }
 
-        Assert.Null(await LocalServerClient.TryGetAsync(stale, _server.Default.CacheKey, CancellationToken.None));
+        Assert.Null(await Ask(stale, _server.Default.CacheKey));
+    }
+
+    [Fact]
+    public async Task Chain_ServerServesTheKey_AnswersWithoutAskingTheNextLink()
+    {
+        var signHere = new CountingCredentialSource(TimeProvider.System, "sign-here");
+        var chain = new ChainedCredentialSource(new LocalServerCredentialSource(_server.Socket, _server.Default.CacheKey), new SigningCredentialSource(signHere.FetchAsync));
+
+        var credentials = await chain.GetAsync(CancellationToken.None);
+
+        Assert.Equal(CountingCredentialSource.AccessKeyIdOf(1), credentials.AccessKeyId);
+        Assert.Equal("arn:aws:iam::123456789012:role/default", credentials.RoleArn);
+        Assert.Equal(1, _server.Default.Calls);
+        Assert.Equal(0, signHere.Calls);
+    }
+
+    [Fact]
+    public async Task Chain_ServerSourceFailing_StopsWithTheServersReasonWithoutSigning()
+    {
+        var signHere = new CountingCredentialSource(TimeProvider.System, "sign-here");
+        var chain = new ChainedCredentialSource(new LocalServerCredentialSource(_server.Socket, _server.Sources["locked"].CacheKey), new SigningCredentialSource(signHere.FetchAsync));
+
+        var e = await Assert.ThrowsAsync<CredentialException>(() => chain.GetAsync(CancellationToken.None));
+
+        Assert.Equal(CredentialErrorKind.KeyLocked, e.Kind);
+        Assert.Equal(0, signHere.Calls);
+    }
+
+    [Fact]
+    public async Task Chain_ServerWithoutTheKey_UnavailableSoTheNextLinkSigns()
+    {
+        var signHere = new CountingCredentialSource(TimeProvider.System, "sign-here");
+        var chain = new ChainedCredentialSource(new LocalServerCredentialSource(_server.Socket, "another source's key"), new SigningCredentialSource(signHere.FetchAsync));
+
+        var credentials = await chain.GetAsync(CancellationToken.None);
+
+        Assert.Equal(1, signHere.Calls);
+        Assert.Equal(CountingCredentialSource.AccessKeyIdOf(1), credentials.AccessKeyId);
+        Assert.Equal("arn:aws:iam::123456789012:role/sign-here", credentials.RoleArn);
     }
 
     [Fact]

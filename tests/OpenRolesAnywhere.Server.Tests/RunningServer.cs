@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.KeySources;
+using OpenRolesAnywhere.Signers.SshAgent;
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.Credentials;
 using Serilog;
@@ -60,6 +62,9 @@ internal sealed class RunningServer : IAsyncDisposable
         CommandLineSource = DefaultSourceOptions(),
     };
 
+    /// <summary>The key backends the sources' keys are described with (no agent or file is opened: the sources are fakes).</summary>
+    public static KeySourceProviders Keys { get; } = new([new SshAgentKeySource(_ => null), new FileKeySource(_ => null, prompt: null)]);
+
     public static CredentialSourceOptions DefaultSourceOptions() => new()
     {
         Certificate = "unused-by-fakes.pem",
@@ -93,7 +98,13 @@ internal sealed class RunningServer : IAsyncDisposable
         var logs = new LogCapture();
         var app = CredentialServer.Build(
             (options ?? ((d, c) => OptionsIn(d, configFile: c)))(directory, configFile),
-            o => sources[o.Name!],
+            o =>
+            {
+                // Each fake answers to the key of its options, as a real source does.
+                var source = sources[o.Name!];
+                source.CacheKey = o.CacheKey(Keys);
+                return source;
+            },
             clock,
             logging => logging.MinimumLevel.Verbose().WriteTo.Sink(logs));
         await app.StartAsync();

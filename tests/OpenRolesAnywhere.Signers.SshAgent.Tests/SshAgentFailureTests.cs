@@ -13,9 +13,9 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
     private static readonly TimeSpan Short = TimeSpan.FromSeconds(1);
 
     [Fact]
-    public void Open_SshAuthSockUnset_SignerUnavailableWithAdvice()
+    public async Task Open_SshAuthSockUnset_SignerUnavailableWithAdvice()
     {
-        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(agent.Rsa2048.Fingerprint, null, _ => null));
+        var e = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync(agent.Rsa2048.Fingerprint, null, _ => null));
 
         Assert.Equal(CredentialErrorKind.SignerUnavailable, e.Kind);
         Assert.Contains("SSH_AUTH_SOCK is not set", e.Message, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
     public async Task SignAsync_AgentKilledAfterOpen_SignerUnavailableThenSocketGone()
     {
         var own = agent.StartAgent(agent.EcdsaP256);
-        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, null, own.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, null, own.Environment);
         Assert.NotEmpty(await key.SignAsync(Data, CancellationToken.None));
 
         own.Kill();
@@ -58,7 +58,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
     public async Task SignAsync_AgentRestartedOnTheSameSocket_SignsAgain()
     {
         var first = agent.StartAgent(agent.Rsa2048);
-        using var key = SshAgentKeys.Open(agent.Rsa2048.Fingerprint, null, first.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.Rsa2048.Fingerprint, null, first.Environment);
         first.Dispose();
 
         using var second = SshAgentProcess.Start(first.SocketPath);
@@ -71,7 +71,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
     public async Task SignAsync_KeyRemovedWithSshAddD_KeyNotFoundListingTheRest()
     {
         var own = agent.StartAgent(agent.Rsa2048, agent.EcdsaP256);
-        using var key = SshAgentKeys.Open(agent.Rsa2048.Fingerprint, null, own.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.Rsa2048.Fingerprint, null, own.Environment);
 
         own.Remove(agent.Rsa2048);
         var e = await Assert.ThrowsAsync<CredentialException>(() => key.SignAsync(Data, CancellationToken.None));
@@ -85,11 +85,11 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
     public async Task SignAsync_AgentLocked_KeyLockedSayingHowToUnlock()
     {
         var own = agent.StartAgent(agent.EcdsaP256);
-        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, null, own.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, null, own.Environment);
 
         own.Lock("test-lock");
         var locked = await Assert.ThrowsAsync<CredentialException>(() => key.SignAsync(Data, CancellationToken.None));
-        var openLocked = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, null, own.Environment));
+        var openLocked = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, null, own.Environment));
         own.Unlock("test-lock");
 
         Assert.Equal(CredentialErrorKind.KeyLocked, locked.Kind);
@@ -104,7 +104,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
     {
         var own = agent.StartAgent();
         own.AddWithConfirmation(agent.EcdsaP256);
-        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, null, own.Environment, Short * 10);
+        using var key = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, null, own.Environment, Short * 10);
 
         var e = await Assert.ThrowsAsync<CredentialException>(() => key.SignAsync(Data, CancellationToken.None));
 
@@ -154,7 +154,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
         var blob = Wire.BlobOf(agent.EcdsaP256.PublicKeyPath);
         using var fake = new FakeAgent(agent.UnusedSocketPath("silent"),
             request => request[0] == 11 ? new FakeReply(Wire.IdentitiesAnswer(blob)) : new FakeReply([], HoldOpen: true));
-        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, null, fake.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, null, fake.Environment);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => key.SignAsync(Data, cancel.Token));
@@ -166,7 +166,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
         var blob = Wire.BlobOf(agent.EcdsaP256.PublicKeyPath);
         using var fake = new FakeAgent(agent.UnusedSocketPath("refuser"),
             request => new FakeReply(request[0] == 11 ? Wire.IdentitiesAnswer(blob) : FakeAgent.Frame(5)));
-        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, null, fake.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, null, fake.Environment);
 
         var e = await Assert.ThrowsAsync<CredentialException>(() => key.SignAsync(Data, CancellationToken.None));
 
@@ -181,7 +181,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
         var blob = Wire.BlobOf(agent.Rsa2048.PublicKeyPath);
         using var fake = new FakeAgent(agent.UnusedSocketPath("sha1"),
             request => new FakeReply(request[0] == 11 ? Wire.IdentitiesAnswer(blob) : Wire.SignResponse("ssh-rsa", new byte[256])));
-        using var key = SshAgentKeys.Open(agent.Rsa2048.Fingerprint, null, fake.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.Rsa2048.Fingerprint, null, fake.Environment);
 
         var e = await Assert.ThrowsAsync<CredentialException>(() => key.SignAsync(Data, CancellationToken.None));
 
@@ -200,7 +200,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
             .First(p => p.Item2[0] == 0);
         using var fake = new FakeAgent(agent.UnusedSocketPath("short"),
             request => new FakeReply(request[0] == 11 ? Wire.IdentitiesAnswer(blob) : Wire.SignResponse("rsa-sha2-256", signature[1..])));
-        using var key = SshAgentKeys.Open(agent.Rsa2048.Fingerprint, null, fake.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.Rsa2048.Fingerprint, null, fake.Environment);
 
         Assert.Equal(signature, await key.SignAsync(data, CancellationToken.None));
     }
@@ -214,7 +214,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
         var part = Wire.String([0x01, .. new byte[partLength - 1]]);
         using var fake = new FakeAgent(agent.UnusedSocketPath($"ec{partLength}"),
             request => new FakeReply(request[0] == 11 ? Wire.IdentitiesAnswer(blob) : Wire.SignResponse(format, [.. part, .. part])));
-        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, null, fake.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, null, fake.Environment);
 
         var e = await Assert.ThrowsAsync<CredentialException>(() => key.SignAsync(Data, CancellationToken.None));
 
@@ -224,7 +224,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
     }
 
     [Fact]
-    public void ListIdentities_SecurityKeyAndMalformedBlobs_ListedAsUnsupportedWithReasons()
+    public async Task ListIdentities_SecurityKeyAndMalformedBlobs_ListedAsUnsupportedWithReasons()
     {
         byte[] sk = [.. Wire.String("sk-ecdsa-sha2-nistp256@openssh.com"), .. Wire.String("nistp256"), .. Wire.String(new byte[65]), .. Wire.String("ssh:")];
         byte[] badPoint = [.. Wire.String("ecdsa-sha2-nistp256"), .. Wire.String("nistp256"), .. Wire.String(new byte[64])];
@@ -242,7 +242,7 @@ public sealed class SshAgentFailureTests(SshAgentFixture agent) : IClassFixture<
         Assert.Contains("malformed", identities[3].Unsupported, StringComparison.Ordinal);
         Assert.Contains("out of any sane range", identities[4].Unsupported, StringComparison.Ordinal);
         Assert.All(identities, i => Assert.Null(i.PublicKey));
-        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(identities[0].Fingerprint, null, fake.Environment, Short));
+        var e = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync(identities[0].Fingerprint, null, fake.Environment, Short));
         Assert.Equal(CredentialErrorKind.KeyUnsupported, e.Kind);
         Assert.Contains("sk-ecdsa-sha2-nistp256@openssh.com", e.Message, StringComparison.Ordinal);
     }

@@ -11,18 +11,18 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     private readonly TestPki _pki = TestPki.Create("SshAgent");
 
     [Fact]
-    public void Open_Fingerprint_PicksThatKey()
+    public async Task Open_Fingerprint_PicksThatKey()
     {
-        using var key = SshAgentKeys.Open(agent.Rsa3072.Fingerprint, null, agent.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.Rsa3072.Fingerprint, null, agent.Environment);
 
         Assert.Equal(agent.Rsa3072.Fingerprint, key.Fingerprint);
         Assert.True(PublicKeys.AreEqual(agent.Rsa3072.PublicKey!, key.PublicKey));
     }
 
     [Fact]
-    public void Open_FingerprintWithoutPrefix_PicksThatKey()
+    public async Task Open_FingerprintWithoutPrefix_PicksThatKey()
     {
-        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint["SHA256:".Length..], null, agent.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint["SHA256:".Length..], null, agent.Environment);
 
         Assert.Equal(agent.EcdsaP256.Fingerprint, key.Fingerprint);
     }
@@ -31,32 +31,32 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     [InlineData("rsa2048")]
     [InlineData("rsa3072")]
     [InlineData("p256")]
-    public void Open_CertificateOnly_PicksTheKeyWhosePublicKeyItCarries(string name)
+    public async Task Open_CertificateOnly_PicksTheKeyWhosePublicKeyItCarries(string name)
     {
         var expected = name switch { "rsa2048" => agent.Rsa2048, "rsa3072" => agent.Rsa3072, _ => agent.EcdsaP256 };
         using var certificate = Certificate(expected.PublicKey!);
 
-        using var key = SshAgentKeys.Open(null, certificate, agent.Environment);
+        using var key = await SshAgentKeys.OpenAsync(null, certificate, agent.Environment);
 
         Assert.Equal(expected.Fingerprint, key.Fingerprint);
     }
 
     [Fact]
-    public void Open_FingerprintAndMatchingCertificate_PicksThatKey()
+    public async Task Open_FingerprintAndMatchingCertificate_PicksThatKey()
     {
         using var certificate = Certificate(agent.EcdsaP256.PublicKey!);
 
-        using var key = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, certificate, agent.Environment);
+        using var key = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, certificate, agent.Environment);
 
         Assert.Equal(SigningKeyKind.EcdsaP256, key.Kind);
     }
 
     [Fact]
-    public void Open_FingerprintOfAnotherKeyThanTheCertificates_KeyMismatch()
+    public async Task Open_FingerprintOfAnotherKeyThanTheCertificates_KeyMismatch()
     {
         using var certificate = Certificate(agent.EcdsaP256.PublicKey!, "p256-holder");
 
-        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(agent.Rsa2048.Fingerprint, certificate, agent.Environment));
+        var e = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync(agent.Rsa2048.Fingerprint, certificate, agent.Environment));
 
         Assert.Equal(CredentialErrorKind.KeyMismatch, e.Kind);
         Assert.Contains(agent.Rsa2048.Fingerprint, e.Message, StringComparison.Ordinal);
@@ -64,9 +64,9 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     }
 
     [Fact]
-    public void Open_UnknownFingerprint_KeyNotFoundListingWhatTheAgentHolds()
+    public async Task Open_UnknownFingerprint_KeyNotFoundListingWhatTheAgentHolds()
     {
-        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", null, agent.Environment));
+        var e = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", null, agent.Environment));
 
         Assert.Equal(CredentialErrorKind.KeyNotFound, e.Kind);
         Assert.Contains("SHA256:AAAA", e.Message, StringComparison.Ordinal);
@@ -74,21 +74,21 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     }
 
     [Fact]
-    public void Open_Md5Fingerprint_KeyNotFoundAskingForSha256()
+    public async Task Open_Md5Fingerprint_KeyNotFoundAskingForSha256()
     {
-        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open("MD5:12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0", null, agent.Environment));
+        var e = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync("MD5:12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0", null, agent.Environment));
 
         Assert.Equal(CredentialErrorKind.KeyNotFound, e.Kind);
         Assert.Contains("ssh-add -l -E sha256", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Open_CertificateForAKeyNotInTheAgent_KeyNotFoundListingWhatTheAgentHolds()
+    public async Task Open_CertificateForAKeyNotInTheAgent_KeyNotFoundListingWhatTheAgentHolds()
     {
         using var stranger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         using var certificate = Certificate(new System.Security.Cryptography.X509Certificates.PublicKey(stranger), "stranger");
 
-        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(null, certificate, agent.Environment));
+        var e = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync(null, certificate, agent.Environment));
 
         Assert.Equal(CredentialErrorKind.KeyNotFound, e.Kind);
         Assert.Contains("CN=stranger", e.Message, StringComparison.Ordinal);
@@ -97,9 +97,9 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     }
 
     [Fact]
-    public void Open_NeitherFingerprintNorCertificate_InvalidInput()
+    public async Task Open_NeitherFingerprintNorCertificate_InvalidInput()
     {
-        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(null, null, agent.Environment));
+        var e = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync(null, null, agent.Environment));
 
         Assert.Equal(CredentialErrorKind.InvalidInput, e.Kind);
         Assert.Contains("--ssh-fingerprint", e.Message, StringComparison.Ordinal);
@@ -109,11 +109,11 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     [InlineData("p384", "SHA-384", "ssh-keygen -t ecdsa -b 256")]
     [InlineData("ed25519", "does not accept Ed25519", "ssh-keygen -t ecdsa -b 256")]
     [InlineData("rsa1024", "at least 2048 bits; this one has 1024", "ssh-keygen -t rsa -b 3072")]
-    public void Open_RefusedKeyType_KeyUnsupportedSayingWhyAndWhatToMake(string name, string why, string advice)
+    public async Task Open_RefusedKeyType_KeyUnsupportedSayingWhyAndWhatToMake(string name, string why, string advice)
     {
         var refused = name switch { "p384" => agent.EcdsaP384, "ed25519" => agent.Ed25519, _ => agent.Rsa1024 };
 
-        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(refused.Fingerprint, null, agent.Environment));
+        var e = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync(refused.Fingerprint, null, agent.Environment));
 
         Assert.Equal(CredentialErrorKind.KeyUnsupported, e.Kind);
         Assert.Contains(refused.Fingerprint, e.Message, StringComparison.Ordinal);
@@ -122,11 +122,11 @@ public sealed class SshAgentSelectionTests(SshAgentFixture agent) : IClassFixtur
     }
 
     [Fact]
-    public void Open_CertificateOverAP384KeyInTheAgent_KeyUnsupportedNotNotFound()
+    public async Task Open_CertificateOverAP384KeyInTheAgent_KeyUnsupportedNotNotFound()
     {
         using var certificate = Certificate(agent.EcdsaP384.PublicKey!);
 
-        var e = Assert.Throws<CredentialException>(() => SshAgentKeys.Open(null, certificate, agent.Environment));
+        var e = await Assert.ThrowsAsync<CredentialException>(() => SshAgentKeys.OpenAsync(null, certificate, agent.Environment));
 
         Assert.Equal(CredentialErrorKind.KeyUnsupported, e.Kind);
         Assert.Contains("SHA-384", e.Message, StringComparison.Ordinal);

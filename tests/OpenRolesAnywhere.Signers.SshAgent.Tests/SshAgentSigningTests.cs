@@ -18,7 +18,7 @@ public sealed class SshAgentSigningTests(SshAgentFixture agent) : IClassFixture<
     public async Task SignAsync_UsableKey_SignatureVerifiesWithDotNetAgainstTheKeyFile(string name, SigningKeyKind kind)
     {
         var key = Key(name);
-        using var signingKey = SshAgentKeys.Open(key.Fingerprint, null, agent.Environment);
+        using var signingKey = await SshAgentKeys.OpenAsync(key.Fingerprint, null, agent.Environment);
 
         var signature = await signingKey.SignAsync(StringToSign, CancellationToken.None);
 
@@ -30,7 +30,7 @@ public sealed class SshAgentSigningTests(SshAgentFixture agent) : IClassFixture<
     [Fact]
     public async Task SignAsync_Rsa_IsDeterministicPkcs1Sha256LikeDotNetWithTheKeyFile()
     {
-        using var signingKey = SshAgentKeys.Open(agent.Rsa3072.Fingerprint, null, agent.Environment);
+        using var signingKey = await SshAgentKeys.OpenAsync(agent.Rsa3072.Fingerprint, null, agent.Environment);
         using var rsa = (RSA)agent.Rsa3072.LoadPrivateKey();
 
         var signature = await signingKey.SignAsync(StringToSign, CancellationToken.None);
@@ -41,7 +41,7 @@ public sealed class SshAgentSigningTests(SshAgentFixture agent) : IClassFixture<
     [Fact]
     public async Task SignAsync_P256_IsDerSequenceOfTwoIntegers()
     {
-        using var signingKey = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, null, agent.Environment);
+        using var signingKey = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, null, agent.Environment);
 
         for (var i = 0; i < 20; i++)
         {
@@ -57,7 +57,7 @@ public sealed class SshAgentSigningTests(SshAgentFixture agent) : IClassFixture<
     [Fact]
     public async Task SignAsync_ManyInARow_EachOnItsOwnConnection()
     {
-        using var signingKey = SshAgentKeys.Open(agent.Rsa2048.Fingerprint, null, agent.Environment);
+        using var signingKey = await SshAgentKeys.OpenAsync(agent.Rsa2048.Fingerprint, null, agent.Environment);
 
         var signatures = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => signingKey.SignAsync(StringToSign, CancellationToken.None)));
 
@@ -67,9 +67,9 @@ public sealed class SshAgentSigningTests(SshAgentFixture agent) : IClassFixture<
     [Theory]
     [InlineData("rsa2048")]
     [InlineData("p256")]
-    public void SigningKeySignatureGenerator_AgentKey_MakesACsrDotNetVerifies(string name)
+    public async Task SigningKeySignatureGenerator_AgentKey_MakesACsrDotNetVerifies(string name)
     {
-        using var signingKey = SshAgentKeys.Open(Key(name).Fingerprint, null, agent.Environment);
+        using var signingKey = await SshAgentKeys.OpenAsync(Key(name).Fingerprint, null, agent.Environment);
         var request = new CertificateRequest(new X500DistinguishedName("CN=agent"), signingKey.PublicKey, HashAlgorithmName.SHA256);
 
         var csr = request.CreateSigningRequest(new SigningKeySignatureGenerator(signingKey));
@@ -80,9 +80,9 @@ public sealed class SshAgentSigningTests(SshAgentFixture agent) : IClassFixture<
     }
 
     [Fact]
-    public void Description_AgentKey_NamesFingerprintTypeAndComment()
+    public async Task Description_AgentKey_NamesFingerprintTypeAndComment()
     {
-        using var signingKey = SshAgentKeys.Open(agent.EcdsaP256.Fingerprint, null, agent.Environment);
+        using var signingKey = await SshAgentKeys.OpenAsync(agent.EcdsaP256.Fingerprint, null, agent.Environment);
 
         Assert.Equal($"SSH agent key {agent.EcdsaP256.Fingerprint} (ecdsa-sha2-nistp256, {agent.EcdsaP256.Comment})", signingKey.Description);
     }

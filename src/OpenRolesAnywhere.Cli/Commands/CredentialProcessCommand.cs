@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using OpenRolesAnywhere.Cli.Keys;
 using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.Credentials.Chain;
+using OpenRolesAnywhere.Core.KeySources;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 
 namespace OpenRolesAnywhere.Cli.Commands;
@@ -20,30 +22,28 @@ internal sealed class CredentialProcessCommand : Command
         SetAction(async (parseResult, cancellationToken) =>
         {
             var options = source.Bind(parseResult);
-            var socket = LocalServerPaths.Socket(environment.Variable);
-            // A running serve configured with the same options answers before the certificate is read, a key
-            // opened or an HttpClient made (most of this short-lived process's work); else take the full path.
-            var credentials = await LocalServerClient.TryGetAsync(socket, options.LookupKey(environment.Variable), cancellationToken)
-                ?? await FetchAsync(options, socket, environment, parseResult.InvocationConfiguration.Error, cancellationToken);
+            var keys = KeySourceRegistration.Create(environment, parseResult.InvocationConfiguration.Error);
+            // A running serve with a source of the same key answers before the certificate is read, a key opened
+            // or an HttpClient made (most of this short-lived process's work); else sign here.
+            var chain = new ChainedCredentialSource(
+                new LocalServerCredentialSource(LocalServerPaths.Socket(environment.Variable), options.CacheKey(keys, environment.Variable)),
+                new SigningCredentialSource(token => SignAsync(options, keys, environment, token)));
+            var credentials = await chain.GetAsync(cancellationToken);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(Format(credentials));
             return ExitCodes.Success;
         });
     }
 
-    private static async Task<SessionCredentials> FetchAsync(
-        CredentialSourceOptions options, string socket, CliEnvironment environment, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<SessionCredentials> SignAsync(
+        CredentialSourceOptions options, KeySourceProviders keys, CliEnvironment environment, CancellationToken cancellationToken)
     {
-        var keys = new SigningKeyFactory(environment, error);
         using var http = environment.CreateHttpClient();
         var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
-        using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable, keys.CertificateLoader(options.Key));
-        // A server configured differently may still fetch the same thing (ARNs given on one side, read from
-        // the certificate on the other): ask by the cache key, which the certificate completes; else sign here.
-        return await LocalServerClient.TryGetAsync(socket, credentialSource.CacheKey, cancellationToken)
-            ?? await credentialSource.FetchAsync(cancellationToken);
+        using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable);
+        return await credentialSource.FetchAsync(cancellationToken);
     }
 
-    /// <summary>The credential_process document; Expiration in ISO 8601 UTC without fractions, as botocore parses it.</summary>
+    /// <summary>The credential_process document; Expiration in <see cref="CredentialTimestamp"/>'s form, which botocore parses.</summary>
     public static string Format(SessionCredentials credentials)
     {
         using var buffer = new MemoryStream();
@@ -54,7 +54,7 @@ internal sealed class CredentialProcessCommand : Command
             json.WriteString("AccessKeyId", credentials.AccessKeyId);
             json.WriteString("SecretAccessKey", credentials.SecretAccessKey);
             json.WriteString("SessionToken", credentials.SessionToken);
-            json.WriteString("Expiration", credentials.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteString("Expiration", CredentialTimestamp.Format(credentials.Expiration));
             json.WriteEndObject();
         }
 

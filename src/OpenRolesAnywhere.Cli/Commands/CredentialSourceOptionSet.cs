@@ -12,10 +12,7 @@ internal sealed class CredentialSourceOptionSet
     public Option<string?> Name { get; } = new("--name") { Description = "Use the certificate saved as NAME.pem in ~/.config/openrolesanywhere ($XDG_CONFIG_HOME honoured); its ARNs come from the certificate." };
     public Option<string?> Certificate { get; } = new("--certificate") { Description = "PEM certificate file (leaf first; any further certificates are intermediates), or a pkcs11: URI of a certificate on a token." };
     public Option<string?> Intermediates { get; } = new("--intermediates") { Description = "PEM file of intermediate CA certificates, sent as X-Amz-X509-Chain." };
-    public Option<string?> PrivateKey { get; } = new("--private-key") { Description = "PEM private key file, or a pkcs11: URI. Without it (and without --ssh-fingerprint), the SSH agent key matching the certificate signs." };
-    public Option<string?> SshFingerprint { get; } = new("--ssh-fingerprint") { Description = "The SSH agent key to sign with, as `ssh-add -l` prints it (SHA256:...)." };
-    public Option<string?> Pkcs11Library { get; } = new("--pkcs11-lib") { Description = "PKCS#11 module (.so) when the pkcs11: URI names none." };
-    public Option<string?> PasswordVariable { get; } = new("--private-key-password-env") { Description = "Environment variable holding the key file's password or the token's PIN (asked for on a terminal otherwise)." };
+    public KeyOptionSet Key { get; } = new();
     public Option<string?> TrustAnchorArn { get; } = new("--trust-anchor-arn") { Description = "Trust anchor ARN (default: from the certificate's subject alternative name)." };
     public Option<string?> ProfileArn { get; } = new("--profile-arn") { Description = "Profile ARN (default: from the certificate's subject alternative name)." };
     public Option<string?> RoleArn { get; } = new("--role-arn") { Description = "The role to assume." };
@@ -26,18 +23,16 @@ internal sealed class CredentialSourceOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Name, Certificate, Intermediates, PrivateKey, SshFingerprint, Pkcs11Library, PasswordVariable, TrustAnchorArn, ProfileArn, RoleArn, SessionDuration, RoleSessionName, Region, Endpoint })
+        foreach (var option in new Option[] { Name, Certificate, Intermediates })
         {
             command.Options.Add(option);
         }
 
-        command.Validators.Add(result =>
+        Key.AddTo(command, required: false);
+        foreach (var option in new Option[] { TrustAnchorArn, ProfileArn, RoleArn, SessionDuration, RoleSessionName, Region, Endpoint })
         {
-            if (result.GetValue(PrivateKey) is not null && result.GetValue(SshFingerprint) is not null)
-            {
-                result.AddError("Give --private-key or --ssh-fingerprint, not both.");
-            }
-        });
+            command.Options.Add(option);
+        }
     }
 
     public CredentialSourceOptions Bind(ParseResult result) => new()
@@ -45,13 +40,7 @@ internal sealed class CredentialSourceOptionSet
         Name = result.GetValue(Name),
         Certificate = result.GetValue(Certificate),
         Intermediates = result.GetValue(Intermediates),
-        Key = new KeySourceOptions
-        {
-            PrivateKey = result.GetValue(PrivateKey),
-            SshFingerprint = result.GetValue(SshFingerprint),
-            Pkcs11Library = result.GetValue(Pkcs11Library),
-            PasswordEnvironmentVariable = result.GetValue(PasswordVariable),
-        },
+        Key = Key.Bind(result),
         TrustAnchorArn = result.GetValue(TrustAnchorArn),
         ProfileArn = result.GetValue(ProfileArn),
         RoleArn = result.GetValue(RoleArn),

@@ -17,44 +17,25 @@ internal sealed class RequestCertificateCommand : Command
     public RequestCertificateCommand(CliEnvironment environment)
         : base("request-certificate", "Print a certificate signing request (PEM) signed by your key, for your administrator.")
     {
-        var fingerprint = new Option<string?>("--ssh-fingerprint") { Description = "The SSH agent key, as `ssh-add -l` prints it (SHA256:...)." };
-        var privateKey = new Option<string?>("--private-key") { Description = "A PEM key file or pkcs11: URI instead of an agent key." };
-        var pkcs11Library = new Option<string?>("--pkcs11-lib") { Description = "PKCS#11 module (.so) when the pkcs11: URI names none." };
-        var password = new Option<string?>("--private-key-password-env") { Description = "Environment variable holding the key file's password or the token's PIN." };
+        var key = new KeyOptionSet();
+        key.AddTo(this, required: true);
         var commonName = new Option<string?>("--common-name") { Description = "Subject common name to ask for (default: your user name)." };
         var publicKeyOnly = new Option<bool>("--public-key") { Description = "Print the bare PEM public key instead of a CSR (the original tool's form; the CSR is better: it proves you hold the key)." };
-        foreach (var option in new Option[] { fingerprint, privateKey, pkcs11Library, password, commonName, publicKeyOnly })
-        {
-            Options.Add(option);
-        }
-
-        Validators.Add(result =>
-        {
-            if ((result.GetValue(fingerprint) is null) == (result.GetValue(privateKey) is null))
-            {
-                result.AddError("Name the key: --ssh-fingerprint SHA256:... (see `ssh-add -l`) or --private-key FILE|pkcs11:URI.");
-            }
-        });
-
+        Options.Add(commonName);
+        Options.Add(publicKeyOnly);
         SetAction(async (parseResult, cancellationToken) =>
         {
-            var keys = new SigningKeyFactory(environment, parseResult.InvocationConfiguration.Error);
-            using var key = keys.OpenKey(new KeySourceOptions
-            {
-                SshFingerprint = parseResult.GetValue(fingerprint),
-                PrivateKey = parseResult.GetValue(privateKey),
-                Pkcs11Library = parseResult.GetValue(pkcs11Library),
-                PasswordEnvironmentVariable = parseResult.GetValue(password),
-            }, certificate: null);
+            var keys = KeySourceRegistration.Create(environment, parseResult.InvocationConfiguration.Error);
+            using var signingKey = await keys.OpenAsync(key.Bind(parseResult), certificate: null, cancellationToken);
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(publicKeyOnly))
             {
-                await output.WriteLineAsync(PemEncoding.WriteString("PUBLIC KEY", key.PublicKey.ExportSubjectPublicKeyInfo()));
+                await output.WriteLineAsync(PemEncoding.WriteString("PUBLIC KEY", signingKey.PublicKey.ExportSubjectPublicKeyInfo()));
                 return ExitCodes.Success;
             }
 
             var name = parseResult.GetValue(commonName) ?? environment.Variable("USER") ?? Environment.UserName;
-            await output.WriteLineAsync(CreateRequestPem(key, name));
+            await output.WriteLineAsync(CreateRequestPem(signingKey, name));
             return ExitCodes.Success;
         });
     }

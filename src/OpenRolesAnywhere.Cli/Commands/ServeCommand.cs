@@ -56,13 +56,14 @@ internal sealed class ServeCommand : Command
                 // Flags describe a source only when they name a certificate or a role; --config alone needs none.
                 CommandLineSource = flags.Certificate is not null || flags.Name is not null || flags.RoleArn is not null ? flags : null,
                 AdminListen = parseResult.GetValue(adminListen),
+                Environment = environment.Variable,
                 Admin = parseResult.GetValue(adminTokenFile) is { } adminToken ? adminAws.EndpointOptions(parseResult, environment, adminToken) : null,
             };
 
-            var keys = new SigningKeyFactory(environment, parseResult.InvocationConfiguration.Error);
+            var keys = KeySourceRegistration.Create(environment, parseResult.InvocationConfiguration.Error);
             using var http = environment.CreateHttpClient();
             var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
-            await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable, keys.CertificateLoader(o.Key)), environment.Time);
+            await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable), environment.Time);
             try
             {
                 await app.StartAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using OpenRolesAnywhere.Core.Certificates;
 using OpenRolesAnywhere.Core.Configuration;
+using OpenRolesAnywhere.Core.KeySources;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 
 namespace OpenRolesAnywhere.Core.Credentials;
@@ -58,28 +59,24 @@ public sealed class CredentialSourceOptions
             Endpoint);
     }
 
-    /// <summary>The cache key: what makes two sources ask CreateSession for the same thing.</summary>
-    public string CacheKey(CreateSessionRequest request, string certificatePath) =>
-        string.Join('\n', certificatePath.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? KeySourceOptions.StripPin(certificatePath) : Path.GetFullPath(certificatePath), Key.Describe(), request.TrustAnchorArn, request.ProfileArn,
-            request.RoleArn, request.RoleSessionName, (long)request.Duration.TotalSeconds, request.EffectiveRegion);
-
     /// <summary>
-    /// A key made from these options alone, without reading the certificate or opening the key, so
-    /// <c>credential-process</c> can ask a running <c>serve</c> before paying for either. Every option that
-    /// shapes the request is in it as given (the duration normalised): equal keys mean the same certificate
-    /// file, key, ARNs, duration, session name, region and endpoint. It never equals a <see cref="CacheKey"/>.
+    /// The one key of this source: the cache key in <c>serve</c>, and what <c>credential-process</c> asks a running
+    /// <c>serve</c> for. Made from these options alone, before the certificate is read or the key opened (most of a
+    /// short-lived credential-process's work). Every option that shapes the request is in it as given (paths made
+    /// absolute, the duration in seconds, secrets left out by the backends' descriptions): equal keys mean the same
+    /// certificate, key, ARNs, duration, session name, region and endpoint.
     /// </summary>
-    public string LookupKey(Func<string, string?>? environment = null)
+    public string CacheKey(KeySourceProviders keys, Func<string, string?>? environment = null)
     {
-        var certificatePath = CertificatePath(environment);
+        ArgumentNullException.ThrowIfNull(keys);
         string?[] fields =
         [
-            certificatePath.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? KeySourceOptions.StripPin(certificatePath) : Path.GetFullPath(certificatePath),
-            Intermediates is null ? null : Path.GetFullPath(Intermediates), Key.Describe(), Key.Pkcs11Library, TrustAnchorArn, ProfileArn, RoleArn, RoleSessionName,
+            keys.DescribeCertificate(CertificatePath(environment)), Intermediates is null ? null : Path.GetFullPath(Intermediates),
+            keys.DescribeKey(Key), Key.Module, TrustAnchorArn, ProfileArn, RoleArn, RoleSessionName,
             ((long)Durations.Parse(SessionDuration, "The session duration").TotalSeconds).ToString(CultureInfo.InvariantCulture), Region, Endpoint,
         ];
-        // Length-prefixed, null apart from empty: no two different option sets give the same text.
-        return "options;" + string.Concat(fields.Select(f => f is null ? "-;" : $"{f.Length}:{f};"));
+        // One field a line, '\' and newlines escaped and null written as "\0": no two different option sets give the same text.
+        return string.Join('\n', fields.Select(f => f is null ? "\\0" : f.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)));
     }
 
     private static CredentialException Missing(string flag, string what) =>
@@ -90,48 +87,15 @@ public sealed class CredentialSourceOptions
 /// <summary>Where the private key is. At most one of the ways is given; none means "the SSH agent key matching the certificate".</summary>
 public sealed class KeySourceOptions
 {
-    /// <summary>A PEM key file, or a <c>pkcs11:</c> URI (RFC 7512).</summary>
+    /// <summary>A reference a key backend reads: a PEM key file, or a URI (such as RFC 7512's for a token).</summary>
     public string? PrivateKey { get; set; }
 
     /// <summary>An SSH agent identity, <c>SHA256:…</c> as <c>ssh-add -l</c> prints it.</summary>
     public string? SshFingerprint { get; set; }
 
-    /// <summary>The PKCS#11 module, when the URI does not name one.</summary>
-    public string? Pkcs11Library { get; set; }
+    /// <summary>The module (a shared library) a backend loads to reach the key, when the reference names none.</summary>
+    public string? Module { get; set; }
 
     /// <summary>The environment variable holding a key file's or token's password/PIN.</summary>
     public string? PasswordEnvironmentVariable { get; set; }
-
-    public string Describe() => PrivateKey is { } key
-        ? (key.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase) ? StripPin(key) : "file:" + Path.GetFullPath(key))
-        : "ssh-agent:" + (SshFingerprint ?? "matching");
-
-    /// <summary>
-    /// A PKCS#11 URI without its <c>pin-value</c> (in the query after <c>?</c>, or misplaced in the path), for cache
-    /// keys and messages; pieces after it that are not <c>name=value</c> (a PIN's unencoded <c>;</c> or <c>&amp;</c>) go too.
-    /// </summary>
-    public static string StripPin(string uri)
-    {
-        static string Keep(string part, char separator)
-        {
-            var inPin = false;
-            var kept = new List<string>();
-            foreach (var piece in part.Split(separator))
-            {
-                var scheme = piece.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase);
-                var name = scheme ? piece["pkcs11:".Length..] : piece;
-                inPin = name.StartsWith("pin-value=", StringComparison.OrdinalIgnoreCase) || (inPin && !name.Contains('=', StringComparison.Ordinal));
-                if (!inPin || scheme)
-                {
-                    kept.Add(inPin ? "pkcs11:" : piece);
-                }
-            }
-
-            return string.Join(separator, kept);
-        }
-
-        var question = uri.IndexOf('?', StringComparison.Ordinal);
-        var path = Keep(question < 0 ? uri : uri[..question], ';');
-        return question < 0 ? path : Keep(uri[(question + 1)..], '&') is { Length: > 0 } query ? path + "?" + query : path;
-    }
 }

@@ -7,7 +7,10 @@ public interface ICredentialSource
 {
     string Name { get; }
 
-    /// <summary>Identifies what is fetched, so equal sources share one cache entry.</summary>
+    /// <summary>
+    /// Identifies what is fetched, so equal sources share one cache entry and a <c>credential-process</c> finds the
+    /// source by it (for <see cref="RolesAnywhereCredentialSource"/>: <see cref="CredentialSourceOptions.CacheKey"/>).
+    /// </summary>
     string CacheKey { get; }
 
     Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken);

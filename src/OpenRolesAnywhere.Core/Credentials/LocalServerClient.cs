@@ -8,7 +8,7 @@ using OpenRolesAnywhere.Core.RolesAnywhere;
 namespace OpenRolesAnywhere.Core.Credentials;
 
 /// <summary>
-/// Asks a running <c>serve</c> over its Unix socket for the credentials of one cache or lookup key, so
+/// Asks a running <c>serve</c> over its Unix socket for the credentials of one source key, so
 /// <c>credential-process</c> shares the server's cache instead of calling CreateSession itself.
 /// The socket is 0600: only the server's user can connect, so no token is needed on it.
 /// </summary>
@@ -24,21 +24,20 @@ public static class LocalServerClient
     public const int MaxKeyBytes = 1024;
 
     /// <summary>
-    /// The server's credentials for <paramref name="key"/> (a source's cache key, or the lookup key of its
-    /// options); null when no server listens on <paramref name="socketPath"/> or it does not serve that key
-    /// (then sign directly).
+    /// The server's credentials for <paramref name="key"/> (a source's <see cref="CredentialSourceOptions.CacheKey"/>);
+    /// null when no server listens on <paramref name="socketPath"/> or it does not serve that key (then sign directly).
+    /// Synchronous: blocking calls with timeouts, because the asynchronous ones would start the thread pool and
+    /// the socket engine's thread, a noticeable share of a short-lived credential-process. Cancelling closes the socket.
     /// </summary>
     /// <exception cref="CredentialException">The server serves the key but cannot give credentials now (its reason).</exception>
-    public static Task<SessionCredentials?> TryGetAsync(string socketPath, string key, CancellationToken cancellationToken)
+    public static SessionCredentials? TryGet(string socketPath, string key, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(key);
         if (body.Length > MaxKeyBytes || !File.Exists(socketPath))
         {
-            return Task.FromResult<SessionCredentials?>(null);
+            return null;
         }
 
-        // Blocking calls with timeouts: the asynchronous ones would start the thread pool and the socket
-        // engine's thread, a noticeable share of a short-lived credential-process. Cancelling closes the socket.
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { SendTimeout = 40_000, ReceiveTimeout = 40_000 };
         using var cancellation = cancellationToken.Register(socket.Dispose);
         try
@@ -49,7 +48,7 @@ public static class LocalServerClient
         {
             // A stale socket file: nobody listens.
             cancellationToken.ThrowIfCancellationRequested();
-            return Task.FromResult<SessionCredentials?>(null);
+            return null;
         }
 
         // One request on a connection the server closes: plain HTTP/1.1 spares this short-lived process
@@ -73,7 +72,7 @@ public static class LocalServerClient
             throw new CredentialException(CredentialErrorKind.ServiceUnavailable, $"The server on {socketPath} did not answer: {e.Message}", e);
         }
 
-        return Task.FromResult(Parse(socketPath, received));
+        return Parse(socketPath, received);
     }
 
     private static SessionCredentials? Parse(string socketPath, MemoryStream received)

@@ -1,4 +1,5 @@
 using OpenRolesAnywhere.Core.Certificates;
+using OpenRolesAnywhere.Core.KeySources;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 using OpenRolesAnywhere.Core.Signing;
 
@@ -11,31 +12,28 @@ namespace OpenRolesAnywhere.Core.Credentials;
 public sealed class RolesAnywhereCredentialSource : ICredentialSource, IDisposable
 {
     private readonly CredentialSourceOptions _options;
-    private readonly ISigningKeyFactory _keys;
+    private readonly KeySourceProviders _keys;
     private readonly RolesAnywhereClient _client;
     private readonly string _certificatePath;
-    private readonly Func<string, string?, CertificateBundle> _loadCertificate;
     private readonly SemaphoreSlim _keyLock = new(1, 1);
     private ISigningKey? _key;
 
-    /// <param name="loadCertificate">
-    /// Reads the certificate and intermediates (default: PEM files); the CLI passes one that also reads
-    /// <c>pkcs11:</c> URIs from a token.
-    /// </param>
+    /// <param name="keys">The key backends, which also read certificates kept elsewhere than in PEM files.</param>
+    /// <param name="environment">Reads environment variables (where saved certificates are); the process's when null.</param>
     public RolesAnywhereCredentialSource(
-        CredentialSourceOptions options, ISigningKeyFactory keys, RolesAnywhereClient client, Func<string, string?>? environment = null,
-        Func<string, string?, CertificateBundle>? loadCertificate = null)
+        CredentialSourceOptions options, KeySourceProviders keys, RolesAnywhereClient client, Func<string, string?>? environment = null)
     {
-        _loadCertificate = loadCertificate ?? ((path, intermediates) => CertificateBundle.Load(path, intermediates));
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(keys);
         _options = options;
         _keys = keys;
         _client = client;
         _certificatePath = options.CertificatePath(environment);
-        Name = options.Name ?? (_certificatePath.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase)
-            ? KeySourceOptions.StripPin(_certificatePath)
-            : Path.GetFileNameWithoutExtension(_certificatePath));
+        CacheKey = options.CacheKey(keys, environment);
+        Name = options.Name ?? keys.DescribeCertificate(_certificatePath);
+        // Read once now so a source that cannot work fails at start (serve names it), not at its first request.
         using var certificate = LoadCertificate();
-        CacheKey = options.CacheKey(options.ToRequest(certificate), _certificatePath);
+        options.ToRequest(certificate);
     }
 
     public string Name { get; }
@@ -59,14 +57,14 @@ public sealed class RolesAnywhereCredentialSource : ICredentialSource, IDisposab
         }
     }
 
-    private CertificateBundle LoadCertificate() => _loadCertificate(_certificatePath, _options.Intermediates);
+    private CertificateBundle LoadCertificate() => _keys.LoadCertificate(_certificatePath, _options.Intermediates, _options.Key);
 
     private async Task<ISigningKey> OpenKeyAsync(CertificateBundle certificate, CancellationToken cancellationToken)
     {
         await _keyLock.WaitAsync(cancellationToken);
         try
         {
-            return _key ??= _keys.Open(_options.Key, certificate);
+            return _key ??= await _keys.OpenAsync(_options.Key, certificate, cancellationToken);
         }
         finally
         {

@@ -10,21 +10,19 @@ internal sealed class CredentialSources : IDisposable
     private readonly Dictionary<string, ICredentialSource> _byName;
     private readonly Dictionary<string, ICredentialSource> _byLocalKey;
 
-    public CredentialSources(IOptions<ServeConfiguration> configuration, Func<CredentialSourceOptions, ICredentialSource> create)
+    /// <param name="environment">The CLI's environment, where saved certificates are found; the process's only when none is given.</param>
+    public CredentialSources(IOptions<ServeConfiguration> configuration, Func<CredentialSourceOptions, ICredentialSource> create, Func<string, string?>? environment)
     {
         var settings = configuration.Value;
         var sources = new List<ICredentialSource>();
         var certificates = new List<(ICredentialSource, string)>();
-        var lookups = new List<(string Key, ICredentialSource Source)>();
         foreach (var options in settings.Sources)
         {
             try
             {
                 var source = create(options);
                 sources.Add(source);
-                certificates.Add((source, Path.GetFullPath(options.CertificatePath())));
-                lookups.Add((source.CacheKey, source));
-                lookups.Add((options.LookupKey(), source));
+                certificates.Add((source, Path.GetFullPath(options.CertificatePath(environment))));
             }
             catch (CredentialException e)
             {
@@ -35,9 +33,8 @@ internal sealed class CredentialSources : IDisposable
         All = sources;
         Certificates = certificates;
         _byName = sources.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        // Both the cache key (the certificate read) and the lookup key (the options as given) find a source:
-        // credential-process asks with the lookup key first, before it reads anything.
-        _byLocalKey = lookups.DistinctBy(l => l.Key).ToDictionary(l => l.Key, l => l.Source, StringComparer.Ordinal);
+        // Equal keys ask for the same thing, so the first such source answers for all of them.
+        _byLocalKey = sources.DistinctBy(s => s.CacheKey).ToDictionary(s => s.CacheKey, StringComparer.Ordinal);
         Default = settings.DefaultSource is { } name ? _byName[name] : sources[0];
     }
 
@@ -52,7 +49,7 @@ internal sealed class CredentialSources : IDisposable
 
     public ICredentialSource? Named(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>The source a <c>credential-process</c> on this machine asks for by its cache or lookup key.</summary>
+    /// <summary>The source a <c>credential-process</c> on this machine asks for by its key (<see cref="ICredentialSource.CacheKey"/>).</summary>
     public ICredentialSource? ForLocalKey(string key) => _byLocalKey.GetValueOrDefault(key);
 
     public void Dispose()

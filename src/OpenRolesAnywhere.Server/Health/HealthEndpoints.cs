@@ -31,7 +31,7 @@ internal static class HealthEndpoints
                     writer.WriteBoolean("valid", status.HasValidCredentials);
                     if (status.Expiration is { } expiration)
                     {
-                        writer.WriteString("expiration", CredentialJson.Timestamp(expiration));
+                        writer.WriteString("expiration", CredentialTimestamp.Format(expiration));
                         writer.WriteNumber("expiresInSeconds", Math.Floor((expiration - now).TotalSeconds));
                     }
 

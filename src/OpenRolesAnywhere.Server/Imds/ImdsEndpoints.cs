@@ -49,7 +49,7 @@ internal static class ImdsEndpoints
         return Replies.FromCacheAsync(cache, sources.Default, cached => Replies.Ok(CredentialJson.Write(writer =>
         {
             writer.WriteString("Code", "Success");
-            writer.WriteString("LastUpdated", CredentialJson.Timestamp(cached.ObtainedAt));
+            writer.WriteString("LastUpdated", CredentialTimestamp.Format(cached.ObtainedAt));
             writer.WriteString("InstanceProfileArn", $"arn:aws:iam::{cached.Credentials.AccountId}:instance-profile/{name}");
             writer.WriteString("InstanceProfileId", id);
         }), TextContentType), context.RequestAborted);

@@ -9,7 +9,7 @@ using OpenRolesAnywhere.Server.Responses;
 namespace OpenRolesAnywhere.Server.LocalSocket;
 
 /// <summary>
-/// <c>POST /v1/local/credentials</c> with a cache or lookup key as the body, for <c>credential-process</c> (see
+/// <c>POST /v1/local/credentials</c> with a source key (<see cref="ICredentialSource.CacheKey"/>) as the body, for <c>credential-process</c> (see
 /// <see cref="LocalServerClient"/>). Answered only on the Unix socket, whose 0600 mode is the authentication;
 /// on TCP it does not exist.
 /// </summary>

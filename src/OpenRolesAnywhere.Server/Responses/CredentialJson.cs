@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OpenRolesAnywhere.Core.Credentials;
@@ -7,16 +6,12 @@ using OpenRolesAnywhere.Core.Credentials;
 namespace OpenRolesAnywhere.Server.Responses;
 
 /// <summary>
-/// The two credential answers, byte for byte as clients parse them. Expirations are UTC with <c>Z</c> and
-/// no fractions: the one form every SDK takes (the JS SDK rejects <c>+00:00</c>).
+/// The two credential answers, byte for byte as clients parse them; times in <see cref="CredentialTimestamp"/>'s form.
 /// </summary>
 internal static class CredentialJson
 {
     // Cache hits hand out the same CachedCredentials object, so its serialized form is kept with it.
     private static readonly ConditionalWeakTable<CachedCredentials, byte[]> ContainerBodies = new();
-
-    public static string Timestamp(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>The container-credentials answer (<c>AWS_CONTAINER_CREDENTIALS_FULL_URI</c>), with <c>AccountId</c> and <c>RoleArn</c>.</summary>
     public static byte[] Container(CachedCredentials cached) => ContainerBodies.GetValue(cached, static c => Write(writer =>
@@ -25,7 +20,7 @@ internal static class CredentialJson
         writer.WriteString("AccessKeyId", credentials.AccessKeyId);
         writer.WriteString("SecretAccessKey", credentials.SecretAccessKey);
         writer.WriteString("Token", credentials.SessionToken);
-        writer.WriteString("Expiration", Timestamp(credentials.Expiration));
+        writer.WriteString("Expiration", CredentialTimestamp.Format(credentials.Expiration));
         if (credentials.AccountId is { } account)
         {
             writer.WriteString("AccountId", account);
@@ -39,12 +34,12 @@ internal static class CredentialJson
     {
         var credentials = cached.Credentials;
         writer.WriteString("Code", "Success");
-        writer.WriteString("LastUpdated", Timestamp(cached.ObtainedAt));
+        writer.WriteString("LastUpdated", CredentialTimestamp.Format(cached.ObtainedAt));
         writer.WriteString("Type", "AWS-HMAC");
         writer.WriteString("AccessKeyId", credentials.AccessKeyId);
         writer.WriteString("SecretAccessKey", credentials.SecretAccessKey);
         writer.WriteString("Token", credentials.SessionToken);
-        writer.WriteString("Expiration", Timestamp(credentials.Expiration));
+        writer.WriteString("Expiration", CredentialTimestamp.Format(credentials.Expiration));
     });
 
     /// <summary>Errors in both spellings: SDKs read <c>code</c>/<c>message</c> or <c>Code</c>/<c>Message</c>.</summary>

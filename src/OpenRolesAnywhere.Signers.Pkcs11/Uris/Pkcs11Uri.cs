@@ -180,8 +180,36 @@ internal sealed class Pkcs11Uri
         }
     }
 
-    /// <summary>The URI without any <c>pin-value</c> attribute (nor pieces of a PIN), whether or not it parses.</summary>
-    public static string Redact(string value) => KeySourceOptions.StripPin(value);
+    /// <summary>
+    /// The URI without any <c>pin-value</c> attribute (in the query after <c>?</c>, or misplaced in the path),
+    /// whether or not it parses; pieces after it that are not <c>name=value</c> (a PIN's unencoded <c>;</c> or
+    /// <c>&amp;</c>) go too.
+    /// </summary>
+    public static string Redact(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var question = value.IndexOf('?', StringComparison.Ordinal);
+        var path = KeepWithoutPin(question < 0 ? value : value[..question], ';');
+        return question < 0 ? path : KeepWithoutPin(value[(question + 1)..], '&') is { Length: > 0 } query ? path + "?" + query : path;
+    }
+
+    private static string KeepWithoutPin(string part, char separator)
+    {
+        var inPin = false;
+        var kept = new List<string>();
+        foreach (var piece in part.Split(separator))
+        {
+            var scheme = piece.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase);
+            var name = scheme ? piece[Scheme.Length..] : piece;
+            inPin = name.StartsWith("pin-value=", StringComparison.OrdinalIgnoreCase) || (inPin && !name.Contains('=', StringComparison.Ordinal));
+            if (!inPin || scheme)
+            {
+                kept.Add(inPin ? Scheme : piece);
+            }
+        }
+
+        return string.Join(separator, kept);
+    }
 
     private string? Text(string name) => _text.TryGetValue(name, out var value) ? value : null;
 

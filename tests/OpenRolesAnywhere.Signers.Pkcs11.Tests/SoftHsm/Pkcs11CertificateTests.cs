@@ -23,7 +23,7 @@ public sealed class Pkcs11CertificateTests
     {
         var expected = _hsm.Keys.Single(k => k.Label == label);
 
-        using var bundle = Source.LoadCertificate(expected.CertificateUri, new KeySourceOptions());
+        using var bundle = Source.LoadCertificate(expected.CertificateUri, null, new KeySourceOptions());
         using var key = Source.OpenKey(expected.KeyUri(), new KeySourceOptions());
 
         Assert.Equal(expected.Certificate.RawData, bundle.Leaf.RawData);
@@ -37,7 +37,7 @@ public sealed class Pkcs11CertificateTests
         var intermediates = Path.Combine(_hsm.Directory, "intermediate.pem");
         File.WriteAllText(intermediates, _hsm.Pki.Intermediate.ExportCertificatePem() + "\n");
 
-        using var bundle = Source.LoadCertificate(SoftHsmFixture.Uri($"id={_hsm.P256.IdPercent};type=cert", null), new KeySourceOptions(), intermediates);
+        using var bundle = Source.LoadCertificate(SoftHsmFixture.Uri($"id={_hsm.P256.IdPercent};type=cert", null), intermediates, new KeySourceOptions());
 
         Assert.Equal(_hsm.P256.Certificate.RawData, bundle.Leaf.RawData);
         Assert.Equal(_hsm.Pki.Intermediate.RawData, Assert.Single(bundle.Intermediates).RawData);
@@ -46,7 +46,7 @@ public sealed class Pkcs11CertificateTests
     [Fact]
     public void LoadCertificate_NoSuchCertificate_ListsThoseThere()
     {
-        var e = Assert.Throws<CredentialException>(() => Source.LoadCertificate(SoftHsmFixture.Uri("object=nothing;type=cert", null), new KeySourceOptions()));
+        var e = Assert.Throws<CredentialException>(() => Source.LoadCertificate(SoftHsmFixture.Uri("object=nothing;type=cert", null), null, new KeySourceOptions()));
 
         Assert.Equal(CredentialErrorKind.CertificateInvalid, e.Kind);
         Assert.Contains("\"rsa\" (id 01)", e.Message, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class Pkcs11CertificateTests
     [Fact]
     public void LoadCertificate_UriOfPrivateKey_AsksForTypeCert()
     {
-        var e = Assert.Throws<CredentialException>(() => Source.LoadCertificate(_hsm.Rsa.KeyUri(), new KeySourceOptions()));
+        var e = Assert.Throws<CredentialException>(() => Source.LoadCertificate(_hsm.Rsa.KeyUri(), null, new KeySourceOptions()));
 
         Assert.Equal(CredentialErrorKind.InvalidInput, e.Kind);
         Assert.Contains("type=cert", e.Message, StringComparison.Ordinal);

@@ -67,7 +67,7 @@ public sealed class Pkcs11SigningKeyTests
     public async Task OpenKey_ModuleFromFlag_UsedWhenUriNamesNone()
     {
         var uri = $"pkcs11:token={SoftHsmFixture.TokenLabel};object=p256?pin-value={SoftHsmFixture.Pin}";
-        using var key = Source().OpenKey(uri, new KeySourceOptions { Pkcs11Library = SoftHsmFixture.ModulePath });
+        using var key = Source().OpenKey(uri, new KeySourceOptions { Module = SoftHsmFixture.ModulePath });
 
         Assert.True(Verify(_hsm.P256.Certificate, Data, await key.SignAsync(Data, CancellationToken.None)));
     }

@@ -175,4 +175,16 @@ public sealed class Pkcs11UriTests
     {
         Assert.Equal(expected, Pkcs11Uri.Redact(value));
     }
+
+    [Theory]
+    [InlineData("pkcs11:object=k?module-path=/m.so&pin-value=1234", "pkcs11:object=k?module-path=/m.so")]
+    [InlineData("pkcs11:object=k?pin-value=1234&module-path=/m.so", "pkcs11:object=k?module-path=/m.so")]
+    [InlineData("pkcs11:object=k?pin-value=1234", "pkcs11:object=k")]
+    [InlineData("pkcs11:object=k;pin-value=1234", "pkcs11:object=k")]
+    [InlineData("pkcs11:object=k?pin-source=file:/p", "pkcs11:object=k?pin-source=file:/p")]
+    [InlineData("pkcs11:object=k?pin-value=12&34&module-path=/m.so", "pkcs11:object=k?module-path=/m.so")]
+    public void Redact_PinValueAnywhere_Removed(string uri, string expected)
+    {
+        Assert.Equal(expected, Pkcs11Uri.Redact(uri));
+    }
 }

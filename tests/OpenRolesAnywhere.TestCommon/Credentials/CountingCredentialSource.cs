@@ -17,7 +17,8 @@ public sealed class CountingCredentialSource(TimeProvider time, string name = "d
 
     public string Name => name;
 
-    public string CacheKey => "counting:" + Name;
+    /// <summary>Its own name unless set (the server tests set the key of the source's options).</summary>
+    public string CacheKey { get; set; } = "counting:" + name;
 
     public string RoleArn { get; set; } = $"arn:aws:iam::{AccountId}:role/{name}";
 

@@ -1,13 +1,19 @@
+using OpenRolesAnywhere.Cli.Keys;
+using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.KeySources;
 
-namespace OpenRolesAnywhere.Core.Tests.Credentials;
+namespace OpenRolesAnywhere.Cli.Tests;
 
 /// <summary>
-/// The lookup key lets a running serve answer credential-process before the certificate is read, so two
+/// The one key of a source (<see cref="CredentialSourceOptions.CacheKey"/>), described through the CLI's real
+/// key backends: it lets a running serve answer credential-process before the certificate is read, so two
 /// option sets that ask for anything different must never share one.
 /// </summary>
-public sealed class CredentialSourceOptionsLookupKeyTests
+public sealed class SourceKeyTests
 {
+    private static readonly KeySourceProviders Keys = KeySourceRegistration.Create(new CliEnvironment(_ => null, TimeProvider.System), TextWriter.Null);
+
     private static CredentialSourceOptions Source() => new()
     {
         Certificate = "/etc/ora/workload.pem",
@@ -24,7 +30,7 @@ public sealed class CredentialSourceOptionsLookupKeyTests
         { "key file", o => o.Key.PrivateKey = "/etc/ora/other.key" },
         { "key source", o => o.Key = new KeySourceOptions() },
         { "agent key", o => o.Key = new KeySourceOptions { SshFingerprint = "SHA256:abc" } },
-        { "pkcs11 module", o => o.Key.Pkcs11Library = "/usr/lib/softhsm/libsofthsm2.so" },
+        { "pkcs11 module", o => o.Key.Module = "/usr/lib/softhsm/libsofthsm2.so" },
         { "trust anchor", o => o.TrustAnchorArn = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/b" },
         { "trust anchor from the certificate", o => o.TrustAnchorArn = null },
         { "profile", o => o.ProfileArn = "arn:aws:rolesanywhere:us-east-1:123456789012:profile/q" },
@@ -40,16 +46,16 @@ public sealed class CredentialSourceOptionsLookupKeyTests
 
     [Theory]
     [MemberData(nameof(Differences))]
-    public void LookupKey_AnyOptionDiffers_Differs(string what, Action<CredentialSourceOptions> change)
+    public void CacheKey_AnyOptionDiffers_Differs(string what, Action<CredentialSourceOptions> change)
     {
         var changed = Source();
         change(changed);
 
-        Assert.True(Source().LookupKey() != changed.LookupKey(), what);
+        Assert.True(Source().CacheKey(Keys) != changed.CacheKey(Keys), what);
     }
 
     [Fact]
-    public void LookupKey_SameRequestWrittenDifferently_IsTheSame()
+    public void CacheKey_SameRequestWrittenDifferently_IsTheSame()
     {
         var relative = Source();
         relative.Certificate = Path.GetRelativePath(Environment.CurrentDirectory, "/etc/ora/workload.pem");
@@ -57,11 +63,11 @@ public sealed class CredentialSourceOptionsLookupKeyTests
         var absolute = Source();
         absolute.Key.PasswordEnvironmentVariable = "ORA_KEY_PASSWORD";
 
-        Assert.Equal(absolute.LookupKey(), relative.LookupKey());
+        Assert.Equal(absolute.CacheKey(Keys), relative.CacheKey(Keys));
     }
 
     [Fact]
-    public void LookupKey_NamedCertificate_UsesTheSavedFilesPath()
+    public void CacheKey_NamedCertificate_UsesTheSavedFilesPath()
     {
         var named = Source();
         named.Certificate = null;
@@ -70,17 +76,17 @@ public sealed class CredentialSourceOptionsLookupKeyTests
         var explicitPath = Source();
         explicitPath.Certificate = "/home/a/.config/openrolesanywhere/workload.pem";
 
-        Assert.Equal(explicitPath.LookupKey(), named.LookupKey(environment.GetValueOrDefault));
+        Assert.Equal(explicitPath.CacheKey(Keys), named.CacheKey(Keys, environment.GetValueOrDefault));
     }
 
     [Fact]
-    public void LookupKey_Pkcs11WithPins_LeavesThePinsOut()
+    public void CacheKey_Pkcs11WithPins_LeavesThePinsOut()
     {
         var options = Source();
         options.Certificate = "pkcs11:token=t;object=cert?pin-value=2468";
         options.Key = new KeySourceOptions { PrivateKey = "pkcs11:token=t;object=key?pin-value=1357" };
 
-        var key = options.LookupKey();
+        var key = options.CacheKey(Keys);
 
         Assert.DoesNotContain("2468", key, StringComparison.Ordinal);
         Assert.DoesNotContain("1357", key, StringComparison.Ordinal);
@@ -88,14 +94,30 @@ public sealed class CredentialSourceOptionsLookupKeyTests
     }
 
     [Fact]
-    public void LookupKey_BadDuration_SaysWhatToGive()
+    public void CacheKey_BadDuration_SaysWhatToGive()
     {
         var options = Source();
         options.SessionDuration = "an hour";
 
-        var e = Assert.Throws<CredentialException>(() => options.LookupKey());
+        var e = Assert.Throws<CredentialException>(() => options.CacheKey(Keys));
 
         Assert.Equal(CredentialErrorKind.InvalidInput, e.Kind);
         Assert.Contains("3600", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CacheKey_Pkcs11Certificate_KeptAsUriWithoutPin()
+    {
+        var options = new CredentialSourceOptions
+        {
+            Certificate = "pkcs11:object=c;type=cert?pin-value=9876",
+            Key = new KeySourceOptions { PrivateKey = "pkcs11:object=k?pin-value=9876" },
+            RoleArn = "arn:aws:iam::123456789012:role/r",
+        };
+
+        var key = options.CacheKey(Keys);
+
+        Assert.DoesNotContain("9876", key, StringComparison.Ordinal);
+        Assert.StartsWith("pkcs11:object=c;type=cert\n", key, StringComparison.Ordinal);
     }
 }
