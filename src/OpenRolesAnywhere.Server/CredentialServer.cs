@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
-using OpenRolesAnywhere.Server.Admin;
 using OpenRolesAnywhere.Server.Configuration;
 using OpenRolesAnywhere.Server.ContainerCredentials;
 using OpenRolesAnywhere.Server.Health;
@@ -25,7 +24,7 @@ namespace OpenRolesAnywhere.Server;
 /// <summary>
 /// Builds the credential server: Kestrel on loopback (or what <c>--listen</c> says), the container
 /// credentials and IMDS endpoints over one shared <see cref="CredentialCache"/>, health and metrics, and,
-/// only with <c>--admin-listen</c>, the admin routes on a listener of their own.
+/// when a <see cref="ISideListener"/> is given (the admin HTTP routes), its routes on a listener of their own.
 /// Tests and the CLI both build it here; nothing runs until the returned app is started.
 /// </summary>
 public static class CredentialServer
@@ -34,15 +33,17 @@ public static class CredentialServer
     /// <param name="createSource">Turns one validated source configuration into a source (the CLI opens keys; tests pass fakes).</param>
     /// <param name="time">The clock of the cache and IMDS tokens.</param>
     /// <param name="logSinks">Replaces the console sink (tests capture log events).</param>
+    /// <param name="sideListener">Routes served on a listener of their own (<c>serve --admin-listen</c>); none by default.</param>
     /// <exception cref="CredentialException">The flags or the config file are unusable (message says which).</exception>
     public static WebApplication Build(
         ServeOptions options,
         Func<CredentialSourceOptions, ICredentialSource> createSource,
         TimeProvider? time = null,
-        Action<LoggerConfiguration>? logSinks = null)
+        Action<LoggerConfiguration>? logSinks = null,
+        ISideListener? sideListener = null)
     {
         var addresses = Listeners.Parse(options);
-        var adminAddress = AdminListener.Parse(options, addresses);
+        sideListener?.Validate(options, addresses);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -55,7 +56,7 @@ public static class CredentialServer
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         // The static Log.Logger is left alone: several servers may share a process (tests), each with its own logger.
         builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks), preserveStaticLogger: true);
-        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses, adminAddress));
+        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses, sideListener));
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
@@ -68,41 +69,14 @@ public static class CredentialServer
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
         builder.Services.AddHostedService<CertificateWatcher>();
-        if (options.Admin is { } admin)
+        if (sideListener is not null)
         {
-            // Reads the token file now: a missing or loose one stops serve before it listens.
-            builder.Services.AddAdminEndpoints(admin);
+            builder.Services.AddSingleton(sideListener);
+            sideListener.AddServices(builder.Services);
         }
 
         var app = builder.Build();
-        var metrics = app.Services.GetRequiredService<ServerMetrics>();
-        metrics.ObserveExpiry(
-            () => app.Services.GetRequiredService<CredentialSources>().All.Select(app.Services.GetRequiredService<CredentialCache>().Status),
-            app.Services.GetRequiredService<TimeProvider>());
-
-        app.UseRequestGuard();
-        app.UseSerilogRequestLogging(logging =>
-        {
-            logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-            logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context.Response.StatusCode, exception);
-        });
-        app.UseRouting();
-        if (adminAddress is not null)
-        {
-            app.UseAdminListenerSplit();
-        }
-
-        app.UseHttpMetrics(http => http.SetMetricFactory(metrics.Factory));
-        app.MapContainerCredentials();
-        app.MapImds();
-        app.MapHealth();
-        app.MapLocalCredentials();
-        app.MapMetrics("/metrics", metrics.Registry);
-        if (adminAddress is not null)
-        {
-            app.MapAdminEndpoints().WithMetadata(AdminListener.RouteMarker);
-        }
-
+        UsePipeline(app, sideListener);
         return app;
     }
 
@@ -119,6 +93,35 @@ public static class CredentialServer
         AggregateException { InnerExceptions: [var single] } => DescribeStartFailure(single),
         _ => null,
     };
+
+    /// <summary>The guard first, then logging, routing, the listener split, metrics, and every feature's routes.</summary>
+    private static void UsePipeline(WebApplication app, ISideListener? sideListener)
+    {
+        var metrics = app.Services.GetRequiredService<ServerMetrics>();
+        metrics.ObserveExpiry(
+            () => app.Services.GetRequiredService<CredentialSources>().All.Select(app.Services.GetRequiredService<CredentialCache>().Status),
+            app.Services.GetRequiredService<TimeProvider>());
+
+        app.UseRequestGuard();
+        app.UseSerilogRequestLogging(logging =>
+        {
+            logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context.Response.StatusCode, exception);
+        });
+        app.UseRouting();
+        if (sideListener is not null)
+        {
+            app.UseSideListenerSplit(sideListener);
+        }
+
+        app.UseHttpMetrics(http => http.SetMetricFactory(metrics.Factory));
+        app.MapContainerCredentials();
+        app.MapImds();
+        app.MapHealth();
+        app.MapLocalCredentials();
+        app.MapMetrics("/metrics", metrics.Registry);
+        sideListener?.MapRoutes(app).WithMetadata(SideListeners.RouteMarker);
+    }
 
     private static void AddConfigFile(IConfigurationBuilder configuration, string? file)
     {

@@ -9,7 +9,20 @@ namespace OpenRolesAnywhere.Core.Configuration;
 /// </summary>
 public static partial class Durations
 {
+    /// <exception cref="CredentialException">Not a duration, or longer than a <see cref="TimeSpan"/> holds.</exception>
     public static TimeSpan Parse(string text, string what)
+    {
+        try
+        {
+            return ParseUnchecked(text, what);
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput, $"{what} '{text}' is far too long a duration: give at most a few years (8760h is one).", e);
+        }
+    }
+
+    private static TimeSpan ParseUnchecked(string text, string what)
     {
         var trimmed = text.Trim();
         if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))

@@ -10,7 +10,7 @@ namespace OpenRolesAnywhere.Server.Hosting;
 /// <summary>Kestrel's sockets: the <c>--listen</c> addresses or systemd's, the Unix socket, and request limits.</summary>
 internal static class Listeners
 {
-    /// <summary>Headers are small and bodies absent in every credential protocol served here; larger requests are refused early (the admin listener has its own limit).</summary>
+    /// <summary>Headers are small and bodies absent in every credential protocol served here; larger requests are refused early (a side listener has its own limit).</summary>
     public const long MaximumBodyBytes = 1024;
 
     public static IReadOnlyList<ListenAddress> Parse(ServeOptions options)
@@ -40,8 +40,8 @@ internal static class Listeners
     /// <param name="kestrel">The server to configure.</param>
     /// <param name="options">The flags.</param>
     /// <param name="addresses">The credential listeners (unless systemd passed sockets).</param>
-    /// <param name="admin">The admin listener, if any; always bound here, never taken from systemd.</param>
-    public static void Configure(KestrelServerOptions kestrel, ServeOptions options, IReadOnlyList<ListenAddress> addresses, ListenAddress? admin)
+    /// <param name="side">The side listener (admin routes), if any; always bound here, never taken from systemd.</param>
+    public static void Configure(KestrelServerOptions kestrel, ServeOptions options, IReadOnlyList<ListenAddress> addresses, ISideListener? side)
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = MaximumBodyBytes;
@@ -58,30 +58,36 @@ internal static class Listeners
         {
             foreach (var address in addresses)
             {
-                if (address.IsLocalhost)
-                {
-                    kestrel.ListenLocalhost(address.Port);
-                }
-                else if (address.IsAny)
-                {
-                    kestrel.ListenAnyIP(address.Port);
-                }
-                else
-                {
-                    kestrel.Listen(address.Address!, address.Port);
-                }
+                Listen(kestrel, address);
             }
         }
 
-        if (admin is not null)
+        if (side is not null)
         {
-            AdminListener.Listen(kestrel, admin);
+            SideListeners.Listen(kestrel, side);
         }
 
         if (options.UnixSocket is { } socket)
         {
             PrepareUnixSocket(socket);
             kestrel.ListenUnixSocket(socket);
+        }
+    }
+
+    public static void Listen(KestrelServerOptions kestrel, ListenAddress address, Action<ListenOptions>? configure = null)
+    {
+        configure ??= _ => { };
+        if (address.IsLocalhost)
+        {
+            kestrel.ListenLocalhost(address.Port, configure);
+        }
+        else if (address.IsAny)
+        {
+            kestrel.ListenAnyIP(address.Port, configure);
+        }
+        else
+        {
+            kestrel.Listen(address.Address!, address.Port, configure);
         }
     }
 

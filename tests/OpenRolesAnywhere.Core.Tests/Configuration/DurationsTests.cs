@@ -32,4 +32,17 @@ public sealed class DurationsTests
         Assert.Contains("--session-duration", error.Message, StringComparison.Ordinal);
         Assert.Contains("1h30m", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("99999999999999999999h")]
+    [InlineData("9223372036854775807")]
+    [InlineData("99999999999999999999999999999999h")]
+    [InlineData("300000000h")]
+    public void Parse_LongerThanATimeSpanHolds_InvalidInputNotOverflow(string text)
+    {
+        var error = Assert.Throws<CredentialException>(() => Durations.Parse(text, "validity"));
+
+        Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+        Assert.StartsWith($"validity '{text}' is far too long", error.Message, StringComparison.Ordinal);
+    }
 }

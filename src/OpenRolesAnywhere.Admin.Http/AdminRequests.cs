@@ -1,6 +1,6 @@
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
 
-namespace OpenRolesAnywhere.Server.Admin;
+namespace OpenRolesAnywhere.Admin.Http;
 
 /// <summary>The subject fields, as JSON members or query parameters (same names as the CLI flags, camelCase).</summary>
 public sealed record AdminSubject

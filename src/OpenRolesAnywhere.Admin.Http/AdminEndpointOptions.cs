@@ -1,7 +1,7 @@
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.State;
 
-namespace OpenRolesAnywhere.Server.Admin;
+namespace OpenRolesAnywhere.Admin.Http;
 
 /// <summary>What the admin routes need: the CA's files, how to reach AWS, the token file, and the body size limit.</summary>
 public sealed record AdminEndpointOptions(CaStateStore Store, AwsSettings Aws, string TokenFile)

@@ -11,18 +11,18 @@ using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.State;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Certificates;
-using OpenRolesAnywhere.Server.Admin;
+using OpenRolesAnywhere.Admin.Http;
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeKms;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhereControlPlane;
 using OpenRolesAnywhere.TestCommon.LoopbackHost;
 
-namespace OpenRolesAnywhere.CertificateAuthority.Tests.AdminHttp;
+namespace OpenRolesAnywhere.Admin.Http.Tests;
 
 /// <summary>
-/// The admin routes of the server on a real Kestrel, driven as curl would, against the verifying KMS and
-/// control-plane doubles. They live here, not in the server's tests: AWS SDK clients leave process-wide
-/// state behind that upset the server's IMDS tests with the .NET SDK when both ran in one process.
+/// The admin routes on a real Kestrel, driven as curl would, against the verifying KMS and control-plane
+/// doubles. Apart from the server's tests on purpose: AWS SDK clients leave process-wide state behind that
+/// upset the server's IMDS tests with the .NET SDK when both ran in one process.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
@@ -169,6 +169,46 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Empty(_kms.Calls);
+    }
+
+    [Fact]
+    public async Task Ca_ValidityNotPositive_400ProblemNamingTheFieldNoCliFlag()
+    {
+        var key = _kms.AddKey();
+
+        using var response = await SendAsync(HttpMethod.Post, "/admin/ca", Json(new { name = "HttpCA", kmsKeyId = key.Id, validityDuration = "0s", subject = new { commonName = "Root" } }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.StartsWith("validity duration must be longer than zero", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("--", detail, StringComparison.Ordinal);
+        Assert.Empty(_kms.Calls);
+    }
+
+    [Theory]
+    [InlineData("/admin/crl?validity=99999999999999999999h")]
+    [InlineData("/admin/crl?validity=9223372036854775807")]
+    [InlineData("/admin/crl?validity=forever")]
+    [InlineData("/admin/certificates?validityDuration=99999999999999999999999999999999h&commonName=x")]
+    public async Task Routes_DurationUnparseableOrTooLong_400ProblemNot500(string path)
+    {
+        using var response = await SendAsync(HttpMethod.Post, path, new StringContent("csr", Encoding.ASCII, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("InvalidInput", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.Empty(_kms.Calls);
+    }
+
+    [Fact]
+    public async Task Revoke_UnknownReason_400ProblemNamingTheFieldNoCliFlag()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/admin/certificates/12345/revoke?reason=bored");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.StartsWith("reason 'bored' is not a revocation reason", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("--", detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using OpenRolesAnywhere.Core;
 
-namespace OpenRolesAnywhere.Server.Admin;
+namespace OpenRolesAnywhere.Admin.Http;
 
 /// <summary>
 /// The bearer token that guards the admin routes, read from a file only its owner may read (0600), so
