@@ -1,4 +1,3 @@
-using OpenRolesAnywhere.Core.Configuration;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 
 namespace OpenRolesAnywhere.Core.Credentials;
@@ -24,17 +23,9 @@ public static class CredentialSourceValidation
         CheckArn(failures, field("RoleArn"), source.RoleArn, "iam", "role/", "an IAM role", required: true);
         CheckArn(failures, field("TrustAnchorArn"), source.TrustAnchorArn, "rolesanywhere", "trust-anchor/", "a Roles Anywhere trust anchor", required: false);
         CheckArn(failures, field("ProfileArn"), source.ProfileArn, "rolesanywhere", "profile/", "a Roles Anywhere profile", required: false);
-        try
+        foreach (var failure in SourceFieldRules.Check(source, field))
         {
-            var duration = Durations.Parse(source.SessionDuration, field("SessionDuration"));
-            if (!SessionDuration.IsAllowed(duration))
-            {
-                failures.Add($"{field("SessionDuration")}: must be {SessionDuration.Range}, not {duration.TotalSeconds:0}.");
-            }
-        }
-        catch (CredentialException e)
-        {
-            failures.Add(e.Message);
+            failures.Add(failure);
         }
     }
 

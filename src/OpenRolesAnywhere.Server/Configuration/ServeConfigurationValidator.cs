@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OpenRolesAnywhere.Core.Credentials;
 
@@ -8,7 +7,7 @@ namespace OpenRolesAnywhere.Server.Configuration;
 /// Checks the sources at start, before any key is touched, with messages that name the field
 /// (<c>Sources[1].RoleArn</c>) so a typo in the config file is found at once, not at the first request.
 /// </summary>
-internal sealed partial class ServeConfigurationValidator : IValidateOptions<ServeConfiguration>
+internal sealed class ServeConfigurationValidator : IValidateOptions<ServeConfiguration>
 {
     public ValidateOptionsResult Validate(string? name, ServeConfiguration options)
     {
@@ -21,22 +20,7 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Sources.Count; i++)
         {
-            var source = options.Sources[i];
-            var field = $"Sources[{i}]";
-            if (string.IsNullOrWhiteSpace(source.Name))
-            {
-                failures.Add($"{field}.Name: every source needs a name (it is the path /v1/credentials/NAME).");
-            }
-            else if (!SourceName().IsMatch(source.Name))
-            {
-                failures.Add($"{field}.Name: '{source.Name}' may hold only letters, digits, '.', '_' and '-'.");
-            }
-            else if (!names.Add(source.Name))
-            {
-                failures.Add($"{field}.Name: '{source.Name}' is used by two sources.");
-            }
-
-            CredentialSourceValidation.Check(source, name => $"{field}.{name}", failures);
+            CheckSource(failures, names, options.Sources[i], $"Sources[{i}]");
         }
 
         if (options.DefaultSource is { } chosen && !options.Sources.Any(s => s.Name == chosen))
@@ -47,6 +31,17 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex SourceName();
+    private static void CheckSource(List<string> failures, HashSet<string> names, CredentialSourceOptions source, string field)
+    {
+        if (string.IsNullOrWhiteSpace(source.Name))
+        {
+            failures.Add($"{field}.Name: every source needs a name (it is the path /v1/credentials/NAME).");
+        }
+        else if (!names.Add(source.Name))
+        {
+            failures.Add($"{field}.Name: '{source.Name}' is used by two sources.");
+        }
+
+        CredentialSourceValidation.Check(source, property => $"{field}.{property}", failures);
+    }
 }
