@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Options;
-using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
-using OpenRolesAnywhere.Core.RolesAnywhere;
 
 namespace OpenRolesAnywhere.Server.Configuration;
 
@@ -44,32 +42,6 @@ internal sealed class ServeConfigurationValidator : IValidateOptions<ServeConfig
             failures.Add($"{field}.Name: '{source.Name}' is used by two sources.");
         }
 
-        if (string.IsNullOrWhiteSpace(source.Certificate) && string.IsNullOrWhiteSpace(source.Name))
-        {
-            failures.Add($"{field}.Certificate: give the certificate file (or a Name saved as NAME.pem).");
-        }
-
-        CheckArn(failures, $"{field}.RoleArn", source.RoleArn, "iam", "role/", "an IAM role", required: true);
-        CheckArn(failures, $"{field}.TrustAnchorArn", source.TrustAnchorArn, "rolesanywhere", "trust-anchor/", "a Roles Anywhere trust anchor", required: false);
-        CheckArn(failures, $"{field}.ProfileArn", source.ProfileArn, "rolesanywhere", "profile/", "a Roles Anywhere profile", required: false);
-        failures.AddRange(SourceFieldRules.Check(source, property => $"{field}.{property}"));
-    }
-
-    private static void CheckArn(List<string> failures, string field, string? value, string service, string resourcePrefix, string what, bool required)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            if (required)
-            {
-                failures.Add($"{field}: required (arn:aws:{service}::ACCOUNT:{resourcePrefix}NAME).");
-            }
-
-            return;
-        }
-
-        if (!Arn.TryParse(value, out var arn) || arn.Service != service || !arn.Resource.StartsWith(resourcePrefix, StringComparison.Ordinal))
-        {
-            failures.Add($"{field}: '{value}' is not the ARN of {what} (arn:aws:{service}:...:{resourcePrefix}...).");
-        }
+        CredentialSourceValidation.Check(source, property => $"{field}.{property}", failures);
     }
 }
