@@ -27,7 +27,7 @@ public sealed class CertificateBundle : IDisposable
     /// </summary>
     public static CertificateBundle Load(string certificatePath, string? intermediatesPath = null)
     {
-        var certificates = ReadPem(certificatePath);
+        var certificates = LoadAll(certificatePath);
         if (certificates.Count == 0)
         {
             throw new CredentialException(CredentialErrorKind.CertificateInvalid,
@@ -37,13 +37,14 @@ public sealed class CertificateBundle : IDisposable
         var intermediates = certificates.Skip(1).ToList();
         if (intermediatesPath is not null)
         {
-            intermediates.AddRange(ReadPem(intermediatesPath));
+            intermediates.AddRange(LoadAll(intermediatesPath));
         }
 
         return new CertificateBundle(certificates[0], intermediates);
     }
 
-    private static List<X509Certificate2> ReadPem(string path)
+    /// <summary>Every certificate in a PEM file (a trust anchor's bundle, intermediates).</summary>
+    public static List<X509Certificate2> LoadAll(string path)
     {
         string text;
         try
@@ -55,8 +56,15 @@ public sealed class CertificateBundle : IDisposable
             throw new CredentialException(CredentialErrorKind.CertificateInvalid, $"Cannot read the certificate file {path}: {e.Message}");
         }
 
+        return ParseAll(text, path);
+    }
+
+    /// <summary>Every certificate in PEM text; <paramref name="source"/> names it in messages.</summary>
+    public static List<X509Certificate2> ParseAll(string pem, string source)
+    {
+        ArgumentNullException.ThrowIfNull(pem);
         var result = new List<X509Certificate2>();
-        var rest = text.AsSpan();
+        var rest = pem.AsSpan();
         while (PemEncoding.TryFind(rest, out var fields))
         {
             if (rest[fields.Label].SequenceEqual("CERTIFICATE"))
@@ -67,7 +75,7 @@ public sealed class CertificateBundle : IDisposable
                 }
                 catch (CryptographicException e)
                 {
-                    throw new CredentialException(CredentialErrorKind.CertificateInvalid, $"{path} holds a malformed certificate: {e.Message}");
+                    throw new CredentialException(CredentialErrorKind.CertificateInvalid, $"{source} holds a malformed certificate: {e.Message}");
                 }
             }
 

@@ -15,4 +15,12 @@ public static class SigningKeyKindExtensions
         SigningKeyKind.Rsa => "AWS4-X509-RSA-SHA256",
         _ => "AWS4-X509-ECDSA-SHA256",
     };
+
+    /// <summary>How messages name the kind.</summary>
+    public static string DisplayName(this SigningKeyKind kind) => kind switch
+    {
+        SigningKeyKind.Rsa => "RSA",
+        SigningKeyKind.EcdsaP256 => "ECDSA P-256",
+        _ => "ECDSA P-384",
+    };
 }
