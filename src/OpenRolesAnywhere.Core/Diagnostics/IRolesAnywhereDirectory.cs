@@ -19,4 +19,4 @@ public sealed record TrustAnchorDetail(string Arn, bool Enabled, string? SourceT
 
 public sealed record ProfileDetail(string Arn, bool Enabled, IReadOnlyList<string> RoleArns, int? DurationSeconds, bool AcceptRoleSessionName);
 
-public sealed record CrlDetail(string Name, bool Enabled, byte[] Data);
+public sealed record CrlDetail(string Name, bool Enabled, byte[] Data, string? TrustAnchorArn);
