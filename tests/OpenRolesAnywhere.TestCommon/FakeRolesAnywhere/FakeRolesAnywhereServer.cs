@@ -58,10 +58,18 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
     /// <summary>The service's clock, for skew and validity checks.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
-    public static async Task<FakeRolesAnywhereServer> StartAsync(X509Certificate2 trustAnchor)
+    /// <param name="otherRequests">Answers every request but CreateSession: the control plane fake, which AWS serves at the same endpoint.</param>
+    public static async Task<FakeRolesAnywhereServer> StartAsync(X509Certificate2 trustAnchor, Func<HttpContext, Task>? otherRequests = null)
     {
         var server = new FakeRolesAnywhereServer(trustAnchor);
-        (server._app, server.Endpoint) = await LoopbackWebApp.StartAsync(app => app.MapPost("/sessions", server.CreateSessionAsync));
+        (server._app, server.Endpoint) = await LoopbackWebApp.StartAsync(app =>
+        {
+            app.MapPost("/sessions", server.CreateSessionAsync);
+            if (otherRequests is not null)
+            {
+                app.MapFallback("{**path}", context => otherRequests(context));
+            }
+        });
         return server;
     }
 
