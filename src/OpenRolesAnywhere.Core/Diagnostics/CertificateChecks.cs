@@ -28,7 +28,7 @@ public static class CertificateChecks
         }
         catch (CredentialException e)
         {
-            return CheckResult.Fail(KeyTypeName, e.Message, "Make an RSA (2048 bits or more) or ECDSA P-256 key and get a certificate for it.");
+            return CheckResult.Fail(KeyTypeName, e.Message, "Make an RSA (2048 bits or more), ECDSA P-256 or ML-DSA key and get a certificate for it.");
         }
     }
 

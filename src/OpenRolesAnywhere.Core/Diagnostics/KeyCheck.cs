@@ -66,6 +66,11 @@ public static class KeyCheck
     public static bool Verifies(PublicKey publicKey, SigningKeyKind kind, byte[] signature)
     {
         ArgumentNullException.ThrowIfNull(publicKey);
+        if (kind is SigningKeyKind.MlDsa44 or SigningKeyKind.MlDsa65 or SigningKeyKind.MlDsa87)
+        {
+            return MlDsaKeys.Verify(publicKey, Probe, signature);
+        }
+
         if (kind == SigningKeyKind.Rsa)
         {
             using var rsa = publicKey.GetRSAPublicKey()!;
@@ -82,7 +87,7 @@ public static class KeyCheck
         CredentialErrorKind.KeyNotFound => "Check --private-key, or that the agent holds the key (`ssh-add -l`) and SSH_AUTH_SOCK points at it.",
         CredentialErrorKind.SignerUnavailable => "Start the agent or insert the token, then run doctor again.",
         CredentialErrorKind.KeyMismatch => "Use the key the certificate was issued for, or get a certificate for this key.",
-        CredentialErrorKind.KeyUnsupported => "Make an RSA (2048 bits or more) or ECDSA P-256 key and get a certificate for it.",
+        CredentialErrorKind.KeyUnsupported => "Make an RSA (2048 bits or more), ECDSA P-256 or ML-DSA key and get a certificate for it.",
         _ => "See the reason above.",
     };
 }
