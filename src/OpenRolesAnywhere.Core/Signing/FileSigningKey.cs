@@ -72,9 +72,9 @@ public sealed class FileSigningKey : ISigningKey
 
         throw secret is null
             ? new CredentialException(CredentialErrorKind.KeyUnsupported,
-                $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8).")
+                $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8), nor an unencrypted PKCS#8 ML-DSA key.")
             : new CredentialException(CredentialErrorKind.KeyLocked,
-                $"Cannot decrypt the private key file {path}: the password is wrong, or the file holds no RSA or EC key.");
+                $"Cannot decrypt the private key file {path}: the password is wrong, or the file holds no RSA or EC key (ML-DSA keys are read from unencrypted PKCS#8 only).");
     }
 
     private static FileSigningKey Create(IDisposable key, string path)
