@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
-using OpenRolesAnywhere.Server.Admin;
 using OpenRolesAnywhere.Server.Configuration;
 using OpenRolesAnywhere.Server.ContainerCredentials;
 using OpenRolesAnywhere.Server.Health;
@@ -25,24 +26,26 @@ namespace OpenRolesAnywhere.Server;
 /// <summary>
 /// Builds the credential server: Kestrel on loopback (or what <c>--listen</c> says), the container
 /// credentials and IMDS endpoints over one shared <see cref="CredentialCache"/>, health and metrics, and,
-/// only with <c>--admin-listen</c>, the admin routes on a listener of their own.
+/// when a <see cref="ISideListener"/> is given (the admin HTTP routes), its routes on a listener of their own.
 /// Tests and the CLI both build it here; nothing runs until the returned app is started.
 /// </summary>
-public static class CredentialServer
+public static partial class CredentialServer
 {
     /// <param name="options">The flags.</param>
     /// <param name="createSource">Turns one validated source configuration into a source (the CLI opens keys; tests pass fakes).</param>
     /// <param name="time">The clock of the cache and IMDS tokens.</param>
     /// <param name="logSinks">Replaces the console sink (tests capture log events).</param>
+    /// <param name="sideListener">Routes served on a listener of their own (<c>serve --admin-listen</c>); none by default.</param>
     /// <exception cref="CredentialException">The flags or the config file are unusable (message says which).</exception>
     public static WebApplication Build(
         ServeOptions options,
         Func<CredentialSourceOptions, ICredentialSource> createSource,
         TimeProvider? time = null,
-        Action<LoggerConfiguration>? logSinks = null)
+        Action<LoggerConfiguration>? logSinks = null,
+        ISideListener? sideListener = null)
     {
         var addresses = Listeners.Parse(options);
-        var adminAddress = AdminListener.Parse(options, addresses);
+        sideListener?.Validate(options, addresses);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -55,7 +58,8 @@ public static class CredentialServer
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         // The static Log.Logger is left alone: several servers may share a process (tests), each with its own logger.
         builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks), preserveStaticLogger: true);
-        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses, adminAddress));
+        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses, sideListener));
+        builder.Services.Configure<SocketTransportOptions>(sockets => sockets.CreateBoundListenSocket = UnixSocketListener.CreateBoundListenSocket);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
@@ -68,13 +72,62 @@ public static class CredentialServer
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
         builder.Services.AddHostedService<CertificateWatcher>();
-        if (options.Admin is { } admin)
+        if (sideListener is not null)
         {
-            // Reads the token file now: a missing or loose one stops serve before it listens.
-            builder.Services.AddAdminEndpoints(admin);
+            builder.Services.AddSingleton(sideListener);
+            sideListener.AddServices(builder.Services);
         }
 
         var app = builder.Build();
+        UsePipeline(app, sideListener);
+        return app;
+    }
+
+    /// <summary>
+    /// What to tell a person when <c>StartAsync</c> failed over configuration (invalid fields, unknown
+    /// fields, unusable files); null for failures that are not about configuration.
+    /// </summary>
+    public static string? DescribeStartFailure(Exception failure) => failure switch
+    {
+        OptionsValidationException invalid => "The configuration is invalid:" + string.Concat(invalid.Failures.Select(f => Environment.NewLine + "  " + f)),
+        InvalidOperationException binding when DescribeBindingFailure(binding) is { } message => message,
+        CredentialException expected => expected.Message,
+        AggregateException { InnerExceptions: [var single] } => DescribeStartFailure(single),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The binder's failures, found by their messages (it has no exception types of its own), thrown at the
+    /// top level or wrapped once: unknown fields, and values of the wrong shape (<c>"Sources": "x"</c>).
+    /// </summary>
+    private static string? DescribeBindingFailure(InvalidOperationException failure)
+    {
+        string[] messages = [failure.InnerException?.Message ?? "", failure.Message];
+        if (messages.FirstOrDefault(m => m.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal)) is { } unknown)
+        {
+            return "The config file has fields serve does not know (a typo?): " + unknown[(unknown.LastIndexOf(": ", StringComparison.Ordinal) + 2)..];
+        }
+
+        if (messages.Select(m => ConvertFailure().Match(m)).FirstOrDefault(m => m.Success) is { } convert)
+        {
+            // The value itself is left out: it may be anything, and messages are shown and logged as they are.
+            var field = ConfigurationPath().Replace(convert.Groups["path"].Value, "[$1]").Replace(':', '.');
+            return $"The config file's field {field} does not hold what serve expects: see the --config format in the README (\"Sources\" is a list of objects).";
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^Failed to convert configuration value .* at '(?<path>[^']*)'", RegexOptions.Singleline)]
+    private static partial Regex ConvertFailure();
+
+    // Sources:0:Name -> Sources[0]:Name
+    [GeneratedRegex(@":([0-9]+)(?=:|$)")]
+    private static partial Regex ConfigurationPath();
+
+    /// <summary>The guard first, then logging, routing, the listener split, metrics, and every feature's routes.</summary>
+    private static void UsePipeline(WebApplication app, ISideListener? sideListener)
+    {
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         metrics.ObserveExpiry(
             () => app.Services.GetRequiredService<CredentialSources>().All.Select(app.Services.GetRequiredService<CredentialCache>().Status),
@@ -86,10 +139,11 @@ public static class CredentialServer
             logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context.Response.StatusCode, exception);
         });
+        app.UseClientFailures();
         app.UseRouting();
-        if (adminAddress is not null)
+        if (sideListener is not null)
         {
-            app.UseAdminListenerSplit();
+            app.UseSideListenerSplit(sideListener);
         }
 
         app.UseHttpMetrics(http => http.SetMetricFactory(metrics.Factory));
@@ -98,27 +152,8 @@ public static class CredentialServer
         app.MapHealth();
         app.MapLocalCredentials();
         app.MapMetrics("/metrics", metrics.Registry);
-        if (adminAddress is not null)
-        {
-            app.MapAdminEndpoints().WithMetadata(AdminListener.RouteMarker);
-        }
-
-        return app;
+        sideListener?.MapRoutes(app).WithMetadata(SideListeners.RouteMarker);
     }
-
-    /// <summary>
-    /// What to tell a person when <c>StartAsync</c> failed over configuration (invalid fields, unknown
-    /// fields, unusable files); null for failures that are not about configuration.
-    /// </summary>
-    public static string? DescribeStartFailure(Exception failure) => failure switch
-    {
-        OptionsValidationException invalid => "The configuration is invalid:" + string.Concat(invalid.Failures.Select(f => Environment.NewLine + "  " + f)),
-        InvalidOperationException { InnerException: InvalidOperationException inner } when inner.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal)
-            => "The config file has fields serve does not know (a typo?): " + inner.Message[(inner.Message.LastIndexOf(": ", StringComparison.Ordinal) + 2)..],
-        CredentialException expected => expected.Message,
-        AggregateException { InnerExceptions: [var single] } => DescribeStartFailure(single),
-        _ => null,
-    };
 
     private static void AddConfigFile(IConfigurationBuilder configuration, string? file)
     {

@@ -1,5 +1,4 @@
 using OpenRolesAnywhere.Core.Credentials;
-using OpenRolesAnywhere.Server.Admin;
 
 namespace OpenRolesAnywhere.Server;
 
@@ -42,12 +41,6 @@ public sealed class ServeOptions
 
     /// <summary>Reads environment variables (where saved certificates are): the CLI's, so tests can run it in-process; the process's when null.</summary>
     public Func<string, string?>? Environment { get; init; }
-
-    /// <summary>The admin listener (<c>--admin-listen</c>); null, the default, maps no admin route at all.</summary>
-    public string? AdminListen { get; init; }
-
-    /// <summary>What the admin routes need (the CA's files, AWS, the token file); required with <see cref="AdminListen"/>.</summary>
-    public AdminEndpointOptions? Admin { get; init; }
 
     /// <summary>How long shutdown waits for requests in flight.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);

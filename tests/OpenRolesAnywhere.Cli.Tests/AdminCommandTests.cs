@@ -78,6 +78,27 @@ public sealed class AdminCommandTests : IAsyncLifetime
         Assert.Contains(flag, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0s", "--validity-duration must be longer than zero")]
+    [InlineData("1 hour", "--validity-duration '1 hour' is not a duration")]
+    public async Task CreateCa_ValidityZeroOrUnparseable_UsageExitNamingTheFlag(string validity, string expected)
+    {
+        var (exitCode, output, error) = await _cli.RunAsync("admin", "create-ca", "--name", "ca", "--kms-key-id", "alias/ca", "--validity-duration", validity, "--common-name", "ca");
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_UnknownReason_UsageExitNamingTheFlag()
+    {
+        var (exitCode, _, error) = await _cli.RunAsync("admin", "revoke", "--serial", "12345", "--reason", "bored");
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("--reason 'bored' is not a revocation reason", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Revoke_NoLedger_DeniedExitSayingNothingChanged()
     {

@@ -4,7 +4,7 @@ using OpenRolesAnywhere.Core;
 
 namespace OpenRolesAnywhere.CertificateAuthority.Issuing;
 
-/// <summary>The subject flags of the original tool (--common-name, --organization, ...).</summary>
+/// <summary>The subject fields of the original tool (common name, organization, ...).</summary>
 public sealed record SubjectName(string CommonName)
 {
     public string? Organization { get; init; }
@@ -23,11 +23,13 @@ public sealed record SubjectName(string CommonName)
     public string? PostalCode { get; init; }
 
     /// <summary>In the order Go's pkix.Name writes them, so names match those the original tool made.</summary>
-    public X500DistinguishedName ToDistinguishedName()
+    /// <param name="label">Names a field in errors (<see cref="AdminFields"/>); the field itself by default.</param>
+    public X500DistinguishedName ToDistinguishedName(Func<string, string>? label = null)
     {
+        label ??= AdminFields.Plain;
         if (string.IsNullOrWhiteSpace(CommonName))
         {
-            throw new CredentialException(CredentialErrorKind.InvalidInput, "--common-name is required and may not be empty.");
+            throw new CredentialException(CredentialErrorKind.InvalidInput, $"{label(AdminFields.CommonName)} is required and may not be empty.");
         }
 
         var builder = new X500DistinguishedNameBuilder();
@@ -35,7 +37,7 @@ public sealed record SubjectName(string CommonName)
         {
             if (country.Length != 2 || !country.All(char.IsAsciiLetter))
             {
-                throw new CredentialException(CredentialErrorKind.InvalidInput, $"--country '{country}' must be a two-letter code such as DE or US.");
+                throw new CredentialException(CredentialErrorKind.InvalidInput, $"{label(AdminFields.Country)} '{country}' must be a two-letter code such as DE or US.");
             }
 
             builder.AddCountryOrRegion(country.ToUpperInvariant());

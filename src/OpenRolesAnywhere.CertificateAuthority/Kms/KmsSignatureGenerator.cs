@@ -42,7 +42,7 @@ internal sealed class KmsSignatureGenerator : X509SignatureGenerator
     {
         if (string.IsNullOrWhiteSpace(keyId))
         {
-            throw new CredentialException(CredentialErrorKind.InvalidInput, "--kms-key-id is empty: give a key id, key ARN, alias (alias/name) or alias ARN.");
+            throw new CredentialException(CredentialErrorKind.InvalidInput, "The KMS key id is empty: give a key id, key ARN, alias (alias/name) or alias ARN.");
         }
 
         var described = await KmsErrors.CallAsync(() => kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellationToken), "DescribeKey", keyId);

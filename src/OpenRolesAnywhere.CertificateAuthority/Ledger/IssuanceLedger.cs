@@ -115,7 +115,7 @@ internal sealed class IssuanceLedger : IDisposable
         if (existing is not null)
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"Serial number {SerialNumbers.ToDecimal(serial)} was used before by this CA; serials must be unique. Leave out --serial-number for a random one.");
+                $"Serial number {SerialNumbers.ToDecimal(serial)} was used before by this CA; serials must be unique. Leave out the serial number for a random one.");
         }
 
         var certificate = sign();

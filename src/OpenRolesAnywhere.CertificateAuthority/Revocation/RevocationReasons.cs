@@ -17,7 +17,9 @@ public static class RevocationReasons
         ["privilegewithdrawn"] = X509RevocationReason.PrivilegeWithdrawn,
     };
 
-    public static X509RevocationReason Parse(string? text)
+    /// <param name="text">The reason as typed; none means unspecified.</param>
+    /// <param name="what">Names the input in errors.</param>
+    public static X509RevocationReason Parse(string? text, string what = "reason")
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -28,7 +30,7 @@ public static class RevocationReasons
         return ByName.TryGetValue(key, out var reason)
             ? reason
             : throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"--reason '{text}' is not a revocation reason; use one of: unspecified, key-compromise, ca-compromise, affiliation-changed, superseded, cessation-of-operation, privilege-withdrawn.");
+                $"{what} '{text}' is not a revocation reason; use one of: unspecified, key-compromise, ca-compromise, affiliation-changed, superseded, cessation-of-operation, privilege-withdrawn.");
     }
 
     public static string Name(X509RevocationReason reason) => reason switch

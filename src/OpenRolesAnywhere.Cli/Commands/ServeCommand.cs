@@ -1,11 +1,13 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using OpenRolesAnywhere.Admin.Http;
 using OpenRolesAnywhere.Cli.Commands.Admin;
 using OpenRolesAnywhere.Cli.Keys;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 using OpenRolesAnywhere.Server;
+using OpenRolesAnywhere.Server.Hosting;
 
 namespace OpenRolesAnywhere.Cli.Commands;
 
@@ -55,15 +57,14 @@ internal sealed class ServeCommand : Command
                 ConfigFile = parseResult.GetValue(config),
                 // Flags describe a source only when they name a certificate or a role; --config alone needs none.
                 CommandLineSource = flags.Certificate is not null || flags.Name is not null || flags.RoleArn is not null ? flags : null,
-                AdminListen = parseResult.GetValue(adminListen),
                 Environment = environment.Variable,
-                Admin = parseResult.GetValue(adminTokenFile) is { } adminToken ? adminAws.EndpointOptions(parseResult, environment, adminToken) : null,
             };
 
+            var admin = AdminListenerFrom(parseResult.GetValue(adminListen), parseResult.GetValue(adminTokenFile), file => adminAws.EndpointOptions(parseResult, environment, file));
             var keys = KeySourceRegistration.Create(environment, parseResult.InvocationConfiguration.Error);
             using var http = environment.CreateHttpClient();
             var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
-            await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable), environment.Time);
+            await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable), environment.Time, sideListener: admin);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -76,5 +77,23 @@ internal sealed class ServeCommand : Command
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Success;
         });
+    }
+
+    /// <summary>The admin routes on a listener of their own, when both admin flags are given; neither means none.</summary>
+    private static AdminListener? AdminListenerFrom(string? listen, string? tokenFile, Func<string, AdminEndpointOptions> options)
+    {
+        if (listen is null)
+        {
+            return tokenFile is null ? null
+                : throw new CredentialException(CredentialErrorKind.InvalidInput, "--admin-token-file is only used with --admin-listen: give both, or neither.");
+        }
+
+        if (tokenFile is null)
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput,
+                "--admin-listen needs --admin-token-file, a file (0600) holding the bearer token admin requests must send.");
+        }
+
+        return new AdminListener(ListenAddress.Parse(listen, "--admin-listen"), options(tokenFile));
     }
 }

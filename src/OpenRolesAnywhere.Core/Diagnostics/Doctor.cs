@@ -154,7 +154,7 @@ public sealed class Doctor : IDisposable
             return null;
         }
 
-        var certificates = anchor.CertificatePem is { } pem ? CertificateBundle.ParseAll(pem, anchor.Arn) : null;
+        var certificates = anchor.CertificatePem is { } pem ? CertificateBundle.ParsePem(pem, anchor.Arn) : null;
         _report(Enabled(anchor, certificates is null ? $"its certificate is not in the answer ({anchor.SourceType}): give it with --trust-anchor-certificate" : $"{certificates.Count} certificate(s) read from Roles Anywhere"));
         return certificates;
     }

@@ -33,9 +33,12 @@ public sealed class FileSigningKey : ISigningKey
     public string Description { get; }
 
     /// <param name="password">For encrypted PKCS#8; asked for only when the file is encrypted.</param>
-    public static FileSigningKey Load(string path, Func<string?> password)
+    public static FileSigningKey Load(string path, Func<string?> password) => FromPem(ReadPem(path), path, password);
+
+    /// <summary>The key in <paramref name="pem"/>, or a <see cref="CredentialException"/> naming <paramref name="path"/>.</summary>
+    public static FileSigningKey FromPem(string pem, string path, Func<string?> password)
     {
-        var pem = ReadPem(path);
+        ArgumentNullException.ThrowIfNull(pem);
         if (MlDsaPkcs8(pem) is { } mlDsa)
         {
             return Create(MlDsaKeys.Import(mlDsa), path);
@@ -60,9 +63,9 @@ public sealed class FileSigningKey : ISigningKey
                     key.ImportFromEncryptedPem(pem, secret);
                 }
             }
-            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            catch (Exception e) when (e is CryptographicException or ArgumentException or NotSupportedException)
             {
-                // Not this algorithm (or not a key at all, or the password is wrong): try the next, then report below.
+                // Not this algorithm (or not a key at all, a curve this platform lacks, or the password is wrong): try the next, then report below.
                 key.Dispose();
                 continue;
             }

@@ -43,7 +43,17 @@ public static class MlDsaKeys
     }
 
     /// <summary>Opens a PKCS#8 ML-DSA private key; the caller disposes the result.</summary>
-    public static MlDsaPrivateKey Import(byte[] pkcs8) => MLDsa.IsSupported ? new Platform(MLDsa.ImportPkcs8PrivateKey(pkcs8)) : new Bouncy(pkcs8);
+    public static MlDsaPrivateKey Import(byte[] pkcs8)
+    {
+        try
+        {
+            return MLDsa.IsSupported ? new Platform(MLDsa.ImportPkcs8PrivateKey(pkcs8)) : new Bouncy(pkcs8);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or InvalidCastException or InvalidOperationException or FormatException or IOException)
+        {
+            throw new CredentialException(CredentialErrorKind.KeyUnsupported, $"The ML-DSA private key is malformed: {e.Message}", e);
+        }
+    }
 
     /// <summary>Verifies a pure ML-DSA signature (empty context) with a certificate's public key.</summary>
     public static bool Verify(PublicKey publicKey, byte[] data, byte[] signature)

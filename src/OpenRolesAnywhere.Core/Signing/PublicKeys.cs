@@ -18,6 +18,19 @@ public static class PublicKeys
             return mlDsa;
         }
 
+        try
+        {
+            return KindOfDecoded(key);
+        }
+        catch (Exception e) when (e is CryptographicException or NotSupportedException)
+        {
+            // A certificate or request whose key does not decode (an EC point off its curve, an unknown curve).
+            throw new CredentialException(CredentialErrorKind.KeyUnsupported, $"The public key is malformed ({e.Message}): it cannot have signed anything.", e);
+        }
+    }
+
+    private static SigningKeyKind KindOfDecoded(PublicKey key)
+    {
         if (key.GetRSAPublicKey() is { } rsa)
         {
             using (rsa)

@@ -4,7 +4,7 @@ using OpenRolesAnywhere.Core;
 namespace OpenRolesAnywhere.Server.Hosting;
 
 /// <summary>One <c>--listen</c> URL: <c>http://IP:PORT</c>, <c>http://localhost:PORT</c> or <c>http://*:PORT</c>.</summary>
-internal sealed record ListenAddress(string Url, IPAddress? Address, bool IsLocalhost, int Port)
+public sealed record ListenAddress(string Url, IPAddress? Address, bool IsLocalhost, int Port)
 {
     public bool IsAny => Address is null && !IsLocalhost;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenRolesAnywhere.Server.Admin;
 using OpenRolesAnywhere.Server.Hosting;
 using OpenRolesAnywhere.Server.Logging;
 using OpenRolesAnywhere.Server.Responses;
@@ -14,8 +13,8 @@ namespace OpenRolesAnywhere.Server.Security;
 /// <summary>
 /// The checks every request passes first: a loopback-only server refuses other peers; the <c>Host</c>
 /// header must be an IP literal, <c>localhost</c> or a name allowed by flag (a web page whose DNS name was
-/// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes (the admin listener, if
-/// any, takes its routes' limit and answers with problem details). Repeated slashes in
+/// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes (a side listener, if
+/// any, takes its routes' limit and answers in its own error style). Repeated slashes in
 /// the path count as one.
 /// </summary>
 internal static partial class RequestGuard
@@ -24,6 +23,7 @@ internal static partial class RequestGuard
     {
         var options = app.ApplicationServices.GetRequiredService<ServeOptions>();
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestGuard));
+        var side = app.ApplicationServices.GetService<ISideListener>();
         var allowedHosts = new HashSet<string>(options.AllowedHosts.Append("localhost"), StringComparer.OrdinalIgnoreCase);
         return app.Use((context, next) =>
         {
@@ -31,27 +31,27 @@ internal static partial class RequestGuard
             if (!options.AllowRemote && peer is not null && !Listeners.IsLoopback(peer))
             {
                 Log.RefusedPeer(logger, peer.ToString());
-                return Refuse(context, StatusCodes.Status403Forbidden, "Forbidden", "This server answers only requests from this machine.");
+                return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "This server answers only requests from this machine.");
             }
 
             var host = context.Request.Host.Host;
             if (host.Length > 0 && !allowedHosts.Contains(host) && !IPAddress.TryParse(host.Trim('[', ']'), out _))
             {
                 Log.RefusedHost(logger, host);
-                return Refuse(context, StatusCodes.Status403Forbidden, "Forbidden", "The Host header names a host this server does not answer to.");
+                return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "The Host header names a host this server does not answer to.");
             }
 
-            if (options.Admin is { } admin && AdminListener.IsAdminConnection(context))
+            if (side is not null && SideListeners.Owns(context))
             {
-                // CSRs and JSON: the admin routes read at most this much, chunked or not.
-                if (context.Request.ContentLength > admin.MaxRequestBytes)
+                // Its routes read at most this much, chunked or not.
+                if (context.Request.ContentLength > side.MaxRequestBytes)
                 {
-                    return Refuse(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body may be at most {admin.MaxRequestBytes} bytes.");
+                    return side.RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body may be at most {side.MaxRequestBytes} bytes.");
                 }
             }
             else if (context.Request.ContentLength > Listeners.MaximumBodyBytes || context.Request.Headers.TransferEncoding.Count > 0)
             {
-                return Refuse(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", "This server takes no request bodies.");
+                return Refuse(context, side, StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", "This server takes no request bodies.");
             }
 
             // The .NET SDK joins an endpoint that ends in '/' with "/latest/...": "//latest/api/token". The real IMDS takes it.
@@ -71,12 +71,12 @@ internal static partial class RequestGuard
     public static bool IsRemotePeer(HttpContext context) =>
         context.Connection.RemoteIpAddress is { } peer && !Listeners.IsLoopback(peer);
 
-    /// <summary>In the credential protocols' error shape, or as problem details on the admin listener.</summary>
-    private static Task Refuse(HttpContext context, int status, string code, string message)
+    /// <summary>In the credential protocols' error shape, or in the side listener's on its connections.</summary>
+    private static Task Refuse(HttpContext context, ISideListener? side, int status, string code, string message)
     {
-        if (AdminListener.IsAdminConnection(context))
+        if (side is not null && SideListeners.Owns(context))
         {
-            return AdminProblems.Problem(status, code, message).ExecuteAsync(context);
+            return side.RefuseAsync(context, status, code, message);
         }
 
         context.Response.StatusCode = status;

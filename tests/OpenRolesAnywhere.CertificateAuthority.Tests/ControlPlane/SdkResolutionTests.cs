@@ -53,9 +53,9 @@ public sealed class SdkResolutionTests : IAsyncLifetime
         Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", _harness.Config.File("no-config"));
         ForgetWhatTheSdkRead();
         var key = _harness.Kms.AddKey(alias: "ca");
-        var admin = new CertificateAuthorityAdmin(_harness.Store, new AwsSettings(), TimeProvider.System, _harness.Http);
+        var createCa = new CreateCa(new CaContext(_harness.Store, new AwsSettings(), TimeProvider.System, _harness.Http));
 
-        var result = await admin.CreateCaAsync(new CreateCaRequest("EnvCA", "alias/ca", TimeSpan.FromDays(1), new SubjectName("Root")), CancellationToken.None);
+        var result = await createCa.RunAsync(new CreateCaRequest("EnvCA", "alias/ca", TimeSpan.FromDays(1), new SubjectName("Root")), CancellationToken.None);
 
         Assert.Equal(key.Arn, result.KmsKeyArn);
         Assert.Equal(result.TrustAnchorArn, Assert.Single(_harness.ControlPlane.TrustAnchors).Arn);

@@ -1,4 +1,5 @@
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
+using OpenRolesAnywhere.CertificateAuthority.Tests.Support;
 using OpenRolesAnywhere.Core;
 
 namespace OpenRolesAnywhere.CertificateAuthority.Tests.Issuing;
@@ -31,7 +32,7 @@ public sealed class SubjectNameTests
     [Fact]
     public void ToDistinguishedName_NoCommonName_ErrorNamingTheFlag()
     {
-        var error = Assert.Throws<CredentialException>(() => new SubjectName("  ").ToDistinguishedName());
+        var error = Assert.Throws<CredentialException>(() => new SubjectName("  ").ToDistinguishedName(AdminHarness.FlagLabel));
 
         Assert.Contains("--common-name", error.Message, StringComparison.Ordinal);
     }

@@ -54,8 +54,12 @@ internal sealed class AdminHarness : IAsyncDisposable
         Environment = _ => null,
     };
 
-    public CertificateAuthorityAdmin Admin(AwsSettings? settings = null, TimeSpan? ledgerLockTimeout = null) =>
-        new(Store, settings ?? Settings(), TimeProvider.System, Http, ledgerLockTimeout ?? TimeSpan.FromSeconds(1));
+    /// <summary>The operations as the CLI runs them: inputs named by their flags.</summary>
+    public AdminOperations Admin(AwsSettings? settings = null, TimeSpan? ledgerLockTimeout = null) =>
+        new(new CaContext(Store, settings ?? Settings(), TimeProvider.System, Http, ledgerLockTimeout ?? TimeSpan.FromSeconds(1), FlagLabel));
+
+    /// <summary>As the CLI names an operation's inputs (its own copy: the tests judge the CLI's, not share it).</summary>
+    public static string FlagLabel(string field) => "--" + field.Replace(' ', '-');
 
     /// <summary>A CA on a new KMS key, registered, with one profile: where every issuing test starts.</summary>
     public async Task<(FakeKmsKey Key, CreateCaResult Ca, string ProfileArn)> CreateCaWithProfileAsync(

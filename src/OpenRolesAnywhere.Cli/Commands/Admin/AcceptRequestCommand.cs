@@ -40,7 +40,7 @@ internal sealed class AcceptRequestCommand : Command
             var request = new AcceptRequestRequest(pem, path, Durations.Parse(parseResult.GetValue(validity)!, "--validity-duration"),
                 subject.Bind(parseResult), parseResult.GetValue(serial), parseResult.GetValue(profile));
             using var http = environment.CreateHttpClient();
-            var issued = await aws.CreateAdmin(parseResult, environment, http).AcceptRequestAsync(request, cancellationToken);
+            var issued = await new AcceptRequest(aws.CreateContext(parseResult, environment, http)).RunAsync(request, cancellationToken);
             foreach (var warning in issued.Warnings)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"warning: {warning}");

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using OpenRolesAnywhere.Admin.Http;
 using OpenRolesAnywhere.CertificateAuthority;
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.State;
-using OpenRolesAnywhere.Server.Admin;
 
 namespace OpenRolesAnywhere.Cli.Commands.Admin;
 
@@ -23,14 +23,17 @@ internal sealed class AdminAwsOptionSet(string prefix = "--")
         command.Options.Add(KmsEndpoint);
     }
 
-    /// <summary>For the commands that touch only local files (the ledger): no AWS flags to offer.</summary>
-    public static CertificateAuthorityAdmin CreateLocalAdmin(CliEnvironment environment, HttpClient http) =>
-        new(CaStateStore.Default(environment.Variable), new AwsSettings { Environment = environment.Variable }, environment.Time, http);
+    /// <summary>The admin commands name an operation's inputs by their flags: the field "validity duration" is <c>--validity-duration</c>.</summary>
+    public static string Flag(string field) => "--" + field.Replace(' ', '-');
 
-    public CertificateAuthorityAdmin CreateAdmin(ParseResult result, CliEnvironment environment, HttpClient http) =>
-        new(CaStateStore.Default(environment.Variable), Settings(result, environment), environment.Time, http);
+    /// <summary>For the commands that touch only local files (the ledger): no AWS flags, no HTTP client.</summary>
+    public static CaContext CreateLocalContext(CliEnvironment environment) =>
+        new(CaStateStore.Default(environment.Variable), new AwsSettings { Environment = environment.Variable }, environment.Time, http: null, label: Flag);
 
-    /// <summary>What <c>serve --admin-listen</c> needs to build the same admin the commands use, behind its routes.</summary>
+    public CaContext CreateContext(ParseResult result, CliEnvironment environment, HttpClient http) =>
+        new(CaStateStore.Default(environment.Variable), Settings(result, environment), environment.Time, http, label: Flag);
+
+    /// <summary>What <c>serve --admin-listen</c> needs to build the same operations the commands use, behind its routes.</summary>
     public AdminEndpointOptions EndpointOptions(ParseResult result, CliEnvironment environment, string tokenFile) =>
         new(CaStateStore.Default(environment.Variable), Settings(result, environment), tokenFile);
 

@@ -29,10 +29,10 @@ internal sealed class CreateCaCommand : Command
                 parseResult.GetValue(name)!, parseResult.GetValue(keyId)!,
                 Durations.Parse(parseResult.GetValue(validity)!, "--validity-duration"), subject.Bind(parseResult), parseResult.GetValue(serial));
             using var http = environment.CreateHttpClient();
-            var admin = aws.CreateAdmin(parseResult, environment, http);
-            var result = await admin.CreateCaAsync(request, cancellationToken);
+            var context = aws.CreateContext(parseResult, environment, http);
+            var result = await new CreateCa(context).RunAsync(request, cancellationToken);
             var output = parseResult.InvocationConfiguration.Output;
-            await output.WriteLineAsync($"{(result.ReusedCertificate ? "Registered the saved" : "Created the")} CA certificate {admin.Store.CaCertificatePath} (serial {result.SerialNumber}, KMS key {result.KmsKeyArn}).");
+            await output.WriteLineAsync($"{(result.ReusedCertificate ? "Registered the saved" : "Created the")} CA certificate {context.Store.CaCertificatePath} (serial {result.SerialNumber}, KMS key {result.KmsKeyArn}).");
             await output.WriteLineAsync($"Trust anchor: {result.TrustAnchorArn}");
             return ExitCodes.Success;
         });

@@ -24,7 +24,7 @@ internal sealed class CreateProfileCommand : Command
             var request = new CreateProfileRequest(parseResult.GetValue(name)!, parseResult.GetValue(roles)!,
                 Durations.Parse(parseResult.GetValue(duration)!, "--session-duration"));
             using var http = environment.CreateHttpClient();
-            var profile = await aws.CreateAdmin(parseResult, environment, http).CreateProfileAsync(request, cancellationToken);
+            var profile = await new CreateProfile(aws.CreateContext(parseResult, environment, http)).RunAsync(request, cancellationToken);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync($"Profile: {profile.Arn}");
             return ExitCodes.Success;
         });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpenRolesAnywhere.CertificateAuthority;
 
 namespace OpenRolesAnywhere.Cli.Commands.Admin;
 
@@ -8,11 +9,9 @@ internal sealed class ListCertificatesCommand : Command
     public ListCertificatesCommand(CliEnvironment environment)
         : base("list-certificates", "List every certificate this CA issued, from the ledger, with its status.")
     {
-
         SetAction(async (parseResult, cancellationToken) =>
         {
-            using var http = environment.CreateHttpClient();
-            var entries = AdminAwsOptionSet.CreateLocalAdmin(environment, http).ListCertificates();
+            var entries = new ListCertificates(AdminAwsOptionSet.CreateLocalContext(environment)).Run();
             var output = parseResult.InvocationConfiguration.Output;
             await output.WriteLineAsync("SERIAL\tKIND\tSTATUS\tNOT AFTER\tSUBJECT\tKEY");
             foreach (var entry in entries)

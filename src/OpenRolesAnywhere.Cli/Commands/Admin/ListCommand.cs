@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpenRolesAnywhere.CertificateAuthority;
 
 namespace OpenRolesAnywhere.Cli.Commands.Admin;
 
@@ -14,7 +15,7 @@ internal sealed class ListCommand : Command
         SetAction(async (parseResult, cancellationToken) =>
         {
             using var http = environment.CreateHttpClient();
-            var (anchors, profiles) = await aws.CreateAdmin(parseResult, environment, http).ListAsync(cancellationToken);
+            var (anchors, profiles) = await new ListRegistrations(aws.CreateContext(parseResult, environment, http)).RunAsync(cancellationToken);
             var output = parseResult.InvocationConfiguration.Output;
             await output.WriteLineAsync("Trust anchors:");
             foreach (var anchor in anchors)

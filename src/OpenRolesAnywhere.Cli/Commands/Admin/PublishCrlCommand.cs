@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpenRolesAnywhere.CertificateAuthority;
 using OpenRolesAnywhere.Core.Configuration;
 
 namespace OpenRolesAnywhere.Cli.Commands.Admin;
@@ -18,10 +19,10 @@ internal sealed class PublishCrlCommand : Command
         {
             var crlValidity = parseResult.GetValue(validity) is { } text ? Durations.Parse(text, "--crl-validity") : (TimeSpan?)null;
             using var http = environment.CreateHttpClient();
-            var admin = aws.CreateAdmin(parseResult, environment, http);
-            var published = await admin.PublishCrlAsync(crlValidity, cancellationToken);
+            var context = aws.CreateContext(parseResult, environment, http);
+            var published = await new PublishCrl(context).RunAsync(crlValidity, cancellationToken);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(
-                $"{(published.Imported ? "Imported" : "Updated")} CRL number {published.CrlNumber} with {published.RevokedCount} revoked certificate(s): {published.CrlArn} (saved as {admin.Store.CrlPath}).");
+                $"{(published.Imported ? "Imported" : "Updated")} CRL number {published.CrlNumber} with {published.RevokedCount} revoked certificate(s): {published.CrlArn} (saved as {context.Store.CrlPath}).");
             return ExitCodes.Success;
         });
     }

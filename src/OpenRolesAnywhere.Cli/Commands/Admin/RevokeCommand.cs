@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpenRolesAnywhere.CertificateAuthority;
 
 namespace OpenRolesAnywhere.Cli.Commands.Admin;
 
@@ -15,8 +16,7 @@ internal sealed class RevokeCommand : Command
 
         SetAction(async (parseResult, cancellationToken) =>
         {
-            using var http = environment.CreateHttpClient();
-            var entry = AdminAwsOptionSet.CreateLocalAdmin(environment, http).Revoke(parseResult.GetValue(serial)!, parseResult.GetValue(reason));
+            var entry = new RevokeCertificate(AdminAwsOptionSet.CreateLocalContext(environment)).Run(parseResult.GetValue(serial)!, parseResult.GetValue(reason));
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(
                 $"Revoked {entry.SerialNumber} ({entry.Subject}, {entry.RevocationReason}). Run `openrolesanywhere admin publish-crl` so Roles Anywhere refuses it.");
             return ExitCodes.Success;

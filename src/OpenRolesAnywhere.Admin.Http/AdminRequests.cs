@@ -1,0 +1,72 @@
+using OpenRolesAnywhere.CertificateAuthority.Issuing;
+
+namespace OpenRolesAnywhere.Admin.Http;
+
+/// <summary>The subject fields, as JSON members or query parameters (same names as the CLI flags, camelCase).</summary>
+public sealed record AdminSubject
+{
+    public string? CommonName { get; init; }
+
+    public string? Organization { get; init; }
+
+    public string? OrganizationUnit { get; init; }
+
+    public string? Country { get; init; }
+
+    public string? Locality { get; init; }
+
+    public string? Province { get; init; }
+
+    public string? StreetAddress { get; init; }
+
+    public string? PostalCode { get; init; }
+
+    internal SubjectName ToSubjectName() => new(CommonName ?? "")
+    {
+        Organization = Organization,
+        OrganizationalUnit = OrganizationUnit,
+        Country = Country,
+        Locality = Locality,
+        Province = Province,
+        StreetAddress = StreetAddress,
+        PostalCode = PostalCode,
+    };
+}
+
+/// <summary><c>POST /admin/ca</c>.</summary>
+public sealed record CreateCaBody
+{
+    public string? Name { get; init; }
+
+    public string? KmsKeyId { get; init; }
+
+    public string? ValidityDuration { get; init; }
+
+    public string? SerialNumber { get; init; }
+
+    public AdminSubject Subject { get; init; } = new();
+}
+
+/// <summary><c>POST /admin/profiles</c>.</summary>
+public sealed record CreateProfileBody
+{
+    public string? Name { get; init; }
+
+    public IReadOnlyList<string> RoleArns { get; init; } = [];
+
+    public string? SessionDuration { get; init; }
+}
+
+/// <summary><c>POST /admin/certificates</c> as JSON; the CSR may instead be the raw body, with these as query parameters.</summary>
+public sealed record AcceptRequestBody
+{
+    public string? Request { get; init; }
+
+    public string? ValidityDuration { get; init; }
+
+    public string? SerialNumber { get; init; }
+
+    public string? Profile { get; init; }
+
+    public AdminSubject Subject { get; init; } = new();
+}
