@@ -15,6 +15,7 @@ internal static class CliApplication
             new ServeCommand(environment),
             new EnvCommand(environment),
             new DoctorCommand(environment),
+            new HealthCommand(environment),
             new Commands.Admin.AdminCommand(environment),
         };
 
