@@ -18,6 +18,9 @@ internal static class ExitCodes
     public const int Denied = 6;
     public const int Throttled = 7;
     public const int Unavailable = 8;
+
+    /// <summary><c>doctor</c>: at least one check failed (each says why on its own line).</summary>
+    public const int ChecksFailed = 9;
     public const int Cancelled = 130;
 
     public static int For(CredentialErrorKind kind) => kind switch

@@ -23,10 +23,14 @@ public sealed class CliHarness : IAsyncDisposable
     /// <summary>Environment variables the in-process CLI sees (nothing from the real process).</summary>
     public Dictionary<string, string?> Environment { get; } = [];
 
-    public static async Task<CliHarness> StartAsync()
+    /// <summary>The clock the in-process CLI reads.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <param name="otherRequests">Answers what is not CreateSession at the same endpoint (the control plane fake).</param>
+    public static async Task<CliHarness> StartAsync(Func<Microsoft.AspNetCore.Http.HttpContext, Task>? otherRequests = null, TestPki? pki = null)
     {
-        var pki = TestPki.Create();
-        return new CliHarness(await FakeRolesAnywhereServer.StartAsync(pki.Root), pki);
+        pki ??= TestPki.Create();
+        return new CliHarness(await FakeRolesAnywhereServer.StartAsync(pki.Root, otherRequests), pki);
     }
 
     /// <summary>Writes a key file and a certificate (with the intermediate) for it; returns both paths.</summary>
@@ -97,7 +101,7 @@ public sealed class CliHarness : IAsyncDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), TimeProvider.System);
+        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), Time);
         var exitCode = await CliApplication.RunAsync(args, output, error, environment);
         return (exitCode, output.ToString(), error.ToString());
     }

@@ -44,4 +44,26 @@ public static class TestKeys
         using var ec = key.GetECDsaPublicKey() ?? throw new ArgumentException("RSA or EC public keys only", nameof(key));
         return ec.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
     }
+
+    /// <summary>
+    /// An ML-DSA key pair made by BouncyCastle, written as unencrypted PKCS#8 PEM; returns the file and the public key
+    /// (for a certificate). <paramref name="level"/> is 44, 65 or 87.
+    /// </summary>
+    public static (string Path, System.Security.Cryptography.X509Certificates.PublicKey PublicKey) WriteMlDsa(int level, string path)
+    {
+        var parameters = level switch
+        {
+            44 => Org.BouncyCastle.Crypto.Parameters.MLDsaParameters.ml_dsa_44,
+            65 => Org.BouncyCastle.Crypto.Parameters.MLDsaParameters.ml_dsa_65,
+            87 => Org.BouncyCastle.Crypto.Parameters.MLDsaParameters.ml_dsa_87,
+            _ => throw new ArgumentOutOfRangeException(nameof(level), level, "44, 65 or 87"),
+        };
+        var generator = new Org.BouncyCastle.Crypto.Generators.MLDsaKeyPairGenerator();
+        generator.Init(new Org.BouncyCastle.Crypto.Parameters.MLDsaKeyGenerationParameters(new Org.BouncyCastle.Security.SecureRandom(), parameters));
+        var pair = generator.GenerateKeyPair();
+        var pkcs8 = Org.BouncyCastle.Pkcs.PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private).GetEncoded();
+        var spki = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetEncoded();
+        File.WriteAllText(path, PemEncoding.WriteString("PRIVATE KEY", pkcs8));
+        return (path, System.Security.Cryptography.X509Certificates.PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _));
+    }
 }

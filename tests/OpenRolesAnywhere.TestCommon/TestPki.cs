@@ -19,11 +19,12 @@ public sealed class TestPki : IDisposable
 
     public X509Certificate2 Intermediate { get; }
 
-    public static TestPki Create(string name = "Test")
+    /// <param name="rootPathLength">The root's pathLen constraint; null: none (0 forbids the intermediate below it).</param>
+    public static TestPki Create(string name = "Test", int? rootPathLength = null)
     {
         using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var rootRequest = new CertificateRequest($"CN={name} Root CA", rootKey, HashAlgorithmName.SHA256);
-        AddCaExtensions(rootRequest, rootRequest.PublicKey);
+        AddCaExtensions(rootRequest, rootRequest.PublicKey, rootPathLength);
         var now = DateTimeOffset.UtcNow;
         var root = rootRequest.CreateSelfSigned(now.AddDays(-60), now.AddYears(5));
 
@@ -37,12 +38,13 @@ public sealed class TestPki : IDisposable
 
     /// <summary>An end-entity certificate for <paramref name="publicKey"/>, issued by the intermediate.</summary>
     public X509Certificate2 Issue(PublicKey publicKey, string commonName = "workload", DateTimeOffset? notBefore = null,
-        DateTimeOffset? notAfter = null, IEnumerable<string>? uris = null, bool byRoot = false)
+        DateTimeOffset? notAfter = null, IEnumerable<string>? uris = null, bool byRoot = false,
+        X509KeyUsageFlags keyUsage = X509KeyUsageFlags.DigitalSignature)
     {
         var issuer = byRoot ? Root : Intermediate;
         var request = new CertificateRequest(new X500DistinguishedName($"CN={commonName}"), publicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(keyUsage, true));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
         if (uris is not null)
         {
@@ -70,9 +72,9 @@ public sealed class TestPki : IDisposable
         return path;
     }
 
-    private static void AddCaExtensions(CertificateRequest request, PublicKey publicKey)
+    private static void AddCaExtensions(CertificateRequest request, PublicKey publicKey, int? pathLength = null)
     {
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, pathLength is not null, pathLength ?? 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, false));
     }

@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Aws;
+using OpenRolesAnywhere.Core.Diagnostics;
 using OpenRolesAnywhere.Core.SigV4;
 using RetryPolicy = OpenRolesAnywhere.Core.Aws.RetryPolicy;
 
@@ -90,6 +91,30 @@ internal sealed class RolesAnywhereControlPlaneClient
         using var response = await SendAsync(HttpMethod.Patch, "/crl/" + crlId, [], body, "UpdateCrl", cancellationToken);
         return Crl(Member(response.RootElement, "crl", "UpdateCrl"));
     }
+
+    public async Task<TrustAnchorDetail> GetTrustAnchorAsync(string trustAnchorId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/trustanchor/" + Uri.EscapeDataString(trustAnchorId), [], null, "GetTrustAnchor", cancellationToken);
+        var anchor = Member(response.RootElement, "trustAnchor", "GetTrustAnchor");
+        var source = anchor.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
+        var data = source.ValueKind == JsonValueKind.Object && source.TryGetProperty("sourceData", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+        return new TrustAnchorDetail(Required(anchor, "trustAnchorArn"), Flag(anchor, "enabled"),
+            source.ValueKind == JsonValueKind.Object ? Optional(source, "sourceType") : null,
+            data.ValueKind == JsonValueKind.Object ? Optional(data, "x509CertificateData") : null);
+    }
+
+    public async Task<ProfileDetail> GetProfileAsync(string profileId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/profile/" + Uri.EscapeDataString(profileId), [], null, "GetProfile", cancellationToken);
+        var element = Member(response.RootElement, "profile", "GetProfile");
+        var summary = Profile(element);
+        return new ProfileDetail(summary.Arn, summary.Enabled, summary.RoleArns, summary.DurationSeconds, Flag(element, "acceptRoleSessionName"));
+    }
+
+    /// <summary>Every CRL of the account, with its data.</summary>
+    public Task<IReadOnlyList<CrlDetail>> ListCrlsAsync(CancellationToken cancellationToken) =>
+        ListAsync("/crls", "crls", "ListCrls", e => new CrlDetail(Optional(e, "name") ?? "", Flag(e, "enabled"),
+            Optional(e, "crlData") is { } data ? Convert.FromBase64String(data) : [], Optional(e, "trustAnchorArn")), cancellationToken);
 
     private async Task<IReadOnlyList<T>> ListAsync<T>(
         string path, string member, string operation, Func<JsonElement, T> read, CancellationToken cancellationToken)

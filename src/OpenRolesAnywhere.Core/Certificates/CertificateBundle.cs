@@ -28,7 +28,7 @@ public sealed class CertificateBundle : IDisposable
     /// </summary>
     public static CertificateBundle Load(string certificatePath, string? intermediatesPath = null)
     {
-        var certificates = ReadPem(certificatePath);
+        var certificates = LoadAll(certificatePath);
         if (certificates.Count == 0)
         {
             throw new CredentialException(CredentialErrorKind.CertificateInvalid,
@@ -38,13 +38,14 @@ public sealed class CertificateBundle : IDisposable
         var intermediates = certificates.Skip(1).ToList();
         if (intermediatesPath is not null)
         {
-            intermediates.AddRange(ReadPem(intermediatesPath));
+            intermediates.AddRange(LoadAll(intermediatesPath));
         }
 
         return new CertificateBundle(certificates[0], intermediates);
     }
 
-    private static List<X509Certificate2> ReadPem(string path)
+    /// <summary>Every certificate in a PEM file (a trust anchor's bundle, intermediates).</summary>
+    public static List<X509Certificate2> LoadAll(string path)
     {
         string text;
         try

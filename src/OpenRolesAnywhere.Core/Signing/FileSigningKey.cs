@@ -4,21 +4,23 @@ using System.Security.Cryptography.X509Certificates;
 namespace OpenRolesAnywhere.Core.Signing;
 
 /// <summary>
-/// A private key read from a PEM file (PKCS#1, SEC1, PKCS#8, or encrypted PKCS#8), held in memory only.
+/// A private key read from a PEM file (PKCS#1, SEC1, PKCS#8, or encrypted PKCS#8; ML-DSA as unencrypted PKCS#8),
+/// held in memory only.
 /// Offered for parity with the official client: an agent or token keeps the key where it cannot be copied.
 /// </summary>
 public sealed class FileSigningKey : ISigningKey
 {
-    private readonly AsymmetricAlgorithm _key;
+    private readonly IDisposable _key;
 
-    private FileSigningKey(AsymmetricAlgorithm key, string path)
+    private FileSigningKey(IDisposable key, string path)
     {
         _key = key;
         PublicKey = key switch
         {
             RSA rsa => new PublicKey(rsa),
             ECDsa ec => new PublicKey(ec),
-            _ => throw new InvalidOperationException("unreachable: only RSA and ECDsa keys are loaded"),
+            MlDsaKeys.MlDsaPrivateKey mlDsa => mlDsa.PublicKey,
+            _ => throw new InvalidOperationException("unreachable: only RSA, ECDsa and ML-DSA keys are loaded"),
         };
         Kind = PublicKeys.KindOf(PublicKey);
         Description = $"key file {path}";
@@ -36,6 +38,12 @@ public sealed class FileSigningKey : ISigningKey
     /// <summary>The key in <paramref name="pem"/>, or a <see cref="CredentialException"/> naming <paramref name="path"/>.</summary>
     public static FileSigningKey FromPem(string pem, string path, Func<string?> password)
     {
+        ArgumentNullException.ThrowIfNull(pem);
+        if (MlDsaPkcs8(pem) is { } mlDsa)
+        {
+            return Create(MlDsaKeys.Import(mlDsa), path);
+        }
+
         var encrypted = pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
         var secret = encrypted
             ? password() ?? throw new CredentialException(CredentialErrorKind.KeyLocked,
@@ -62,22 +70,39 @@ public sealed class FileSigningKey : ISigningKey
                 continue;
             }
 
-            try
-            {
-                return new FileSigningKey(key, path);
-            }
-            catch
-            {
-                key.Dispose();
-                throw;
-            }
+            return Create(key, path);
         }
 
         throw secret is null
             ? new CredentialException(CredentialErrorKind.KeyUnsupported,
-                $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8).")
+                $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8), nor an unencrypted PKCS#8 ML-DSA key.")
             : new CredentialException(CredentialErrorKind.KeyLocked,
-                $"Cannot decrypt the private key file {path}: the password is wrong, or the file holds no RSA or EC key.");
+                $"Cannot decrypt the private key file {path}: the password is wrong, or the file holds no RSA or EC key (ML-DSA keys are read from unencrypted PKCS#8 only).");
+    }
+
+    private static FileSigningKey Create(IDisposable key, string path)
+    {
+        try
+        {
+            return new FileSigningKey(key, path);
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The DER of an unencrypted PKCS#8 block holding an ML-DSA key, or null (.NET's RSA and ECDsa do not read those).</summary>
+    private static byte[]? MlDsaPkcs8(string pem)
+    {
+        if (!PemEncoding.TryFind(pem, out var fields) || !pem.AsSpan()[fields.Label].SequenceEqual("PRIVATE KEY"))
+        {
+            return null;
+        }
+
+        var der = Convert.FromBase64String(pem[fields.Base64Data]);
+        return MlDsaKeys.IsMlDsaPkcs8(der) ? der : null;
     }
 
     private static string ReadPem(string path)
@@ -97,7 +122,9 @@ public sealed class FileSigningKey : ISigningKey
         {
             RSA rsa => rsa.SignData(data.Span, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
             ECDsa ec => ec.SignData(data.Span, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence),
-            _ => throw new InvalidOperationException("unreachable: only RSA and ECDsa keys are loaded"),
+            // AWS4-X509-MLDSA: the string to sign itself, no pre-hash.
+            MlDsaKeys.MlDsaPrivateKey mlDsa => mlDsa.Sign(data.Span),
+            _ => throw new InvalidOperationException("unreachable: only RSA, ECDsa and ML-DSA keys are loaded"),
         });
 
     public void Dispose() => _key.Dispose();

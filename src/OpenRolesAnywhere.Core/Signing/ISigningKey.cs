@@ -18,7 +18,8 @@ public interface ISigningKey : IDisposable
     string Description { get; }
 
     /// <summary>
-    /// Signs SHA-256 of <paramref name="data"/>: PKCS#1 v1.5 for RSA, DER <c>SEQUENCE{r,s}</c> for ECDSA.
+    /// Signs SHA-256 of <paramref name="data"/>: PKCS#1 v1.5 for RSA, DER <c>SEQUENCE{r,s}</c> for ECDSA; ML-DSA
+    /// signs <paramref name="data"/> itself (pure ML-DSA, empty context).
     /// Failures of the key's home (agent gone, token removed) surface as <see cref="CredentialException"/>.
     /// </summary>
     Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);

@@ -12,6 +12,12 @@ public static class PublicKeys
     /// <summary>The kind of key, or a message saying why this key cannot sign CreateSession.</summary>
     public static SigningKeyKind KindOf(PublicKey key)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        if (MlDsaKeys.KindOf(key.Oid.Value) is { } mlDsa)
+        {
+            return mlDsa;
+        }
+
         try
         {
             return KindOfDecoded(key);
@@ -57,6 +63,6 @@ public static class PublicKeys
         }
 
         throw new CredentialException(CredentialErrorKind.KeyUnsupported,
-            $"Roles Anywhere accepts RSA and EC (P-256, P-384) keys only, not {key.Oid.FriendlyName ?? key.Oid.Value}.");
+            $"Roles Anywhere accepts RSA, EC (P-256, P-384) and ML-DSA keys only, not {key.Oid.FriendlyName ?? key.Oid.Value}.");
     }
 }

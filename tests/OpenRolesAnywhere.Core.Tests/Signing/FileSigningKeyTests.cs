@@ -23,6 +23,24 @@ public sealed class FileSigningKeyTests : IDisposable
         Assert.True(ec.VerifyData("hello"u8, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
     }
 
+    [Theory]
+    [InlineData(44, SigningKeyKind.MlDsa44)]
+    [InlineData(65, SigningKeyKind.MlDsa65)]
+    [InlineData(87, SigningKeyKind.MlDsa87)]
+    public async Task Load_MlDsaPkcs8_SignsTheDataItselfAsMlDsa(int level, SigningKeyKind kind)
+    {
+        var (path, publicKey) = TestKeys.WriteMlDsa(level, _temp.File("mldsa.pem"));
+
+        using var key = FileSigningKey.Load(path, () => throw new InvalidOperationException("an unencrypted key needs no password"));
+        var signature = await key.SignAsync("hello"u8.ToArray(), CancellationToken.None);
+
+        Assert.Equal(kind, key.Kind);
+        Assert.Equal("AWS4-X509-MLDSA", key.Kind.X509Algorithm());
+        Assert.True(PublicKeys.AreEqual(publicKey, key.PublicKey));
+        Assert.True(MlDsaKeys.Verify(publicKey, "hello"u8.ToArray(), signature));
+        Assert.False(MlDsaKeys.Verify(publicKey, "hellO"u8.ToArray(), signature));
+    }
+
     [Fact]
     public void Load_EncryptedWithoutPassword_SaysHowToGiveOne()
     {

@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using OpenRolesAnywhere.TestCommon.FakeRolesAnywhereControlPlane;
 using OpenRolesAnywhere.TestCommon.LoopbackHost;
 
 namespace OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
@@ -58,10 +59,18 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
     /// <summary>The service's clock, for skew and validity checks.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
-    public static async Task<FakeRolesAnywhereServer> StartAsync(X509Certificate2 trustAnchor)
+    /// <param name="otherRequests">Answers every request but CreateSession: the control plane fake, which AWS serves at the same endpoint.</param>
+    public static async Task<FakeRolesAnywhereServer> StartAsync(X509Certificate2 trustAnchor, Func<HttpContext, Task>? otherRequests = null)
     {
         var server = new FakeRolesAnywhereServer(trustAnchor);
-        (server._app, server.Endpoint) = await LoopbackWebApp.StartAsync(app => app.MapPost("/sessions", server.CreateSessionAsync));
+        (server._app, server.Endpoint) = await LoopbackWebApp.StartAsync(app =>
+        {
+            app.MapPost("/sessions", server.CreateSessionAsync);
+            if (otherRequests is not null)
+            {
+                app.MapFallback("{**path}", context => otherRequests(context));
+            }
+        });
         return server;
     }
 
@@ -213,13 +222,7 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
                 return (403, "AccessDeniedException", "Certificate expired or not yet valid");
             }
 
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(_trustAnchor);
-            chain.ChainPolicy.ExtraStore.AddRange(intermediates.ToArray());
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-            if (!chain.Build(leaf))
+            if (!Chains(leaf, intermediates, now))
             {
                 return (403, "AccessDeniedException", "Untrusted signing certificate");
             }
@@ -261,6 +264,38 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The leaf chains to the trust anchor. OpenSSL before 3.5 cannot build a chain from an ML-DSA certificate, so
+    /// for one the leaf's signature is checked with its issuer's key and the chain is built from that issuer.
+    /// </summary>
+    private bool Chains(X509Certificate2 leaf, List<X509Certificate2> intermediates, DateTimeOffset now)
+    {
+        var start = leaf;
+        if (MlDsaLevel(leaf.PublicKey.Oid.Value) is not null)
+        {
+            var issuer = intermediates.Append(_trustAnchor).FirstOrDefault(c => c.SubjectName.RawData.AsSpan().SequenceEqual(leaf.IssuerName.RawData));
+            if (issuer is null || !SignedDer.SignatureVerifies(leaf.RawData, issuer))
+            {
+                return false;
+            }
+
+            if (issuer.RawData.AsSpan().SequenceEqual(_trustAnchor.RawData))
+            {
+                return true;
+            }
+
+            start = issuer;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(_trustAnchor);
+        chain.ChainPolicy.ExtraStore.AddRange(intermediates.ToArray());
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+        return chain.Build(start);
+    }
+
     private static bool VerifySignature(X509Certificate2 leaf, string algorithm, byte[] data, string hexSignature)
     {
         byte[] signature;
@@ -281,6 +316,11 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
             }
         }
 
+        if (algorithm == "AWS4-X509-MLDSA" && MlDsaLevel(leaf.PublicKey.Oid.Value) is { } level)
+        {
+            return NobleMlDsa.Verify(level, leaf.PublicKey.EncodedKeyValue.RawData, data, signature);
+        }
+
         if (algorithm == "AWS4-X509-ECDSA-SHA256" && leaf.GetECDsaPublicKey() is { } ec)
         {
             using (ec)
@@ -292,6 +332,15 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
         return false;
     }
 
+    /// <summary>FIPS 204's parameter set of an id-ml-dsa-* OID (NIST's registry), or null.</summary>
+    private static int? MlDsaLevel(string? oid) => oid switch
+    {
+        "2.16.840.1.101.3.4.3.17" => 44,
+        "2.16.840.1.101.3.4.3.18" => 65,
+        "2.16.840.1.101.3.4.3.19" => 87,
+        _ => null,
+    };
+
     public static Task WriteErrorAsync(HttpContext context, int status, string type, string message)
     {
         context.Response.StatusCode = status;
@@ -300,7 +349,7 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
         return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = message }));
     }
 
-    [GeneratedRegex(@"^(?<algorithm>AWS4-X509-(RSA|ECDSA)-SHA256) Credential=(?<serial>\d+)/(?<date>\d{8})/(?<region>[a-z0-9-]+)/rolesanywhere/aws4_request, SignedHeaders=(?<signed>[a-z0-9;-]+), Signature=(?<signature>[0-9a-f]+)$")]
+    [GeneratedRegex(@"^(?<algorithm>AWS4-X509-(RSA|ECDSA)-SHA256|AWS4-X509-MLDSA) Credential=(?<serial>\d+)/(?<date>\d{8})/(?<region>[a-z0-9-]+)/rolesanywhere/aws4_request, SignedHeaders=(?<signed>[a-z0-9;-]+), Signature=(?<signature>[0-9a-f]+)$")]
     private static partial Regex AuthorizationPattern();
 
     public async ValueTask DisposeAsync()

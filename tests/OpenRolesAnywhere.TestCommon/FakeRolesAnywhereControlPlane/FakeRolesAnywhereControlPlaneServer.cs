@@ -86,7 +86,15 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
         return crl is null ? new HashSet<BigInteger>() : new HashSet<BigInteger>(CrlSerials(crl.Data));
     }
 
-    private async Task HandleAsync(HttpContext context)
+    /// <summary>Puts a trust anchor, profile or CRL in place as an administrator would have made it (or changes one).</summary>
+    public void Put(FakeTrustAnchor anchor) => Add(_trustAnchors, anchor.Id, anchor);
+
+    public void Put(FakeProfile profile) => Add(_profiles, profile.Id, profile);
+
+    public void Put(FakeCrl crl) => Add(_crls, crl.Id, crl);
+
+    /// <summary>Answers one request; also mounted on the CreateSession fake's host, since AWS serves both at one endpoint.</summary>
+    public async Task HandleAsync(HttpContext context)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
@@ -149,6 +157,9 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
                 "CreateProfile" => CreateProfile(json!.Value),
                 "ListTrustAnchors" => List(TrustAnchors, "trustAnchors", TrustAnchorJson, request.Query),
                 "ListProfiles" => List(Profiles, "profiles", ProfileJson, request.Query),
+                "ListCrls" => List(Crls, "crls", CrlJson, request.Query),
+                "GetTrustAnchor" => new JsonObject { ["trustAnchor"] = TrustAnchorJson(Find(_trustAnchors, match.Value.UriLabels["trustAnchorId"])) },
+                "GetProfile" => new JsonObject { ["profile"] = ProfileJson(Find(_profiles, match.Value.UriLabels["profileId"])) },
                 "ImportCrl" => ImportCrl(json!.Value),
                 "UpdateCrl" => UpdateCrl(match.Value.UriLabels["crlId"], json),
                 _ => throw new ServiceError(501, "NotImplementedException", $"The fake does not implement {operation}."),
@@ -164,6 +175,9 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
             await ErrorAsync(context, operation, e.Status, e.Type, e.Message);
         }
     }
+
+    private static T Find<T>(ConcurrentDictionary<string, T> store, string id) =>
+        store.TryGetValue(id, out var found) ? found : throw new ServiceError(404, "ResourceNotFoundException", "Resource not found.");
 
     private JsonObject CreateTrustAnchor(JsonElement body)
     {
@@ -216,7 +230,7 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
 
     private JsonObject UpdateCrl(string crlId, JsonElement? body)
     {
-        var crl = _crls.TryGetValue(crlId, out var found) ? found : throw new ServiceError(404, "ResourceNotFoundException", "Resource not found.");
+        var crl = Find(_crls, crlId);
         if (body is { } b && b.TryGetProperty("crlData", out var data))
         {
             var der = Convert.FromBase64String(data.GetString()!);
@@ -337,6 +351,7 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
         ["enabled"] = profile.Enabled,
         ["roleArns"] = new JsonArray(profile.RoleArns.Select(r => (JsonNode?)r).ToArray()),
         ["durationSeconds"] = profile.DurationSeconds,
+        ["acceptRoleSessionName"] = profile.AcceptRoleSessionName,
         ["requireInstanceProperties"] = false,
         ["createdBy"] = $"arn:aws:iam::{Account}:user/admin",
         ["createdAt"] = "2026-11-24T00:00:00Z",
@@ -359,8 +374,12 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
     {
         lock (_order)
         {
+            if (!store.ContainsKey(id))
+            {
+                _creationOrder.Add(id);
+            }
+
             store[id] = item;
-            _creationOrder.Add(id);
         }
     }
 
