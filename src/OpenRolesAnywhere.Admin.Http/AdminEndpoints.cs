@@ -42,12 +42,12 @@ public static class AdminEndpoints
     {
         var body = await AdminBody.ReadJsonAsync(context.Request, AdminJson.Default.CreateCaBody, options.MaxRequestBytes, cancellationToken);
         var result = await createCa.RunAsync(new CreateCaRequest(
-            AdminBody.Required(body.Name, "name"), AdminBody.Required(body.KmsKeyId, "kmsKeyId"),
+            AdminBody.Required(body.Name, "name"), body.KmsKeyId,
             Durations.Parse(AdminBody.Required(body.ValidityDuration, "validityDuration"), "validityDuration"),
-            body.Subject.ToSubjectName(), body.SerialNumber), cancellationToken);
+            body.Subject.ToSubjectName(), body.SerialNumber, body.Key()), cancellationToken);
         context.Response.Headers.Location = "/admin/ca";
         return TypedResults.Json(
-            new CreateCaResponse(result.TrustAnchorArn, result.KmsKeyArn, result.SerialNumber, result.CertificatePem, result.ReusedCertificate),
+            new CreateCaResponse(result.TrustAnchorArn, result.KmsKeyArn, result.SerialNumber, result.CertificatePem, result.ReusedCertificate, result.CaKey, result.Warnings),
             AdminJson.Default.CreateCaResponse, statusCode: StatusCodes.Status201Created);
     }
 

@@ -8,6 +8,8 @@ public static class AdminFields
 {
     public const string Name = "name";
     public const string KmsKeyId = "kms key id";
+    public const string SshFingerprint = "ssh fingerprint";
+    public const string PrivateKey = "private key";
     public const string ValidityDuration = "validity duration";
     public const string SerialNumber = "serial number";
     public const string RoleArn = "role arn";
