@@ -29,7 +29,8 @@ public static class AdminEndpoints
         group.MapPost("/ca", CreateCaAsync);
         group.MapPost("/profiles", CreateProfileAsync);
         group.MapPost("/certificates", AcceptRequestAsync);
-        group.MapGet("/certificates", (ListCertificates list) => TypedResults.Json(list.Run(), AdminJson.Default.IReadOnlyListLedgerEntry));
+        group.MapGet("/certificates", (ListCertificates list, string? expiring) =>
+            TypedResults.Json(list.Run(expiring is null ? null : Durations.ParseWindow(expiring, "expiring")), AdminJson.Default.IReadOnlyListLedgerEntry));
         group.MapPost("/certificates/{serial}/revoke", (string serial, string? reason, RevokeCertificate revoke) =>
             TypedResults.Json(revoke.Run(serial, reason), AdminJson.Default.LedgerEntry));
         group.MapPost("/crl", PublishCrlAsync);

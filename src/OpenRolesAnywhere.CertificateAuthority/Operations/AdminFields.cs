@@ -19,6 +19,7 @@ public static class AdminFields
     public const string Reason = "reason";
     public const string CommonName = "common name";
     public const string Country = "country";
+    public const string Expiring = "expiring";
 
     /// <summary>The field as the library says it.</summary>
     public static string Plain(string field) => field;
