@@ -137,6 +137,20 @@ public sealed class AdminReadmeFlowTests : IClassFixture<SshAgentFixture>, IAsyn
     }
 
     [Fact]
+    public async Task CreateCa_AgentP384Key_ExitsKeyAndMakesNoCa()
+    {
+        var environment = AdminEnvironment();
+        environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
+
+        var result = await RunAsync(environment, "admin", "create-ca", "--name", "Anchor", "--ssh-fingerprint", _agent.EcdsaP384.Fingerprint, "--validity-duration", "24h", "--common-name", "ca");
+
+        Assert.Equal(ExitCodes.Key, result.ExitCode);
+        Assert.Contains("SHA-384", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(ConfigFile("ca.pem")));
+        Assert.Empty(_controlPlane.TrustAnchors);
+    }
+
+    [Fact]
     public async Task CreateCa_KmsKeyAndAgentKeyBoth_ExitsUsageAndMakesNothing()
     {
         var key = _kms.AddKey();
