@@ -11,7 +11,7 @@ namespace OpenRolesAnywhere.Cli.Tests;
 /// Anywhere, judged by the AWS CLI and botocore (container endpoint and IMDS), by <c>credential-process</c>
 /// sharing its cache over the Unix socket, and by SIGTERM.
 /// </summary>
-public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLifetime
+public sealed partial class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLifetime
 {
     private readonly SshAgentFixture _agent;
     private CliHarness _cli = null!;
