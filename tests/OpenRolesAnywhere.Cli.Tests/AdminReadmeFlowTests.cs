@@ -341,5 +341,5 @@ public sealed class AdminReadmeFlowTests : IClassFixture<SshAgentFixture>, IAsyn
     };
 
     private static Task<ProcessRunner.Result> RunAsync(Dictionary<string, string?> environment, params string[] arguments) =>
-        ProcessRunner.RunAsync("dotnet", [ProcessRunner.CliAssembly(), .. arguments], environment);
+        CliExecutable.RunAsync(arguments, environment);
 }

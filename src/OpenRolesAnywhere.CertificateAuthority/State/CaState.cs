@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace OpenRolesAnywhere.CertificateAuthority.State;
 
 /// <summary>What the administrator's commands remember between runs (ca-state.json beside ca.pem).</summary>
@@ -40,3 +43,8 @@ public sealed record CaKeyReference
     /// <summary>For people reading the file and for messages: the backend's description.</summary>
     public string? Description { get; init; }
 }
+
+/// <summary>ca-state.json's shape, generated at compile time so the native build needs no reflection.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(CaState))]
+internal sealed partial class CaStateJsonContext : JsonSerializerContext;
