@@ -1,5 +1,6 @@
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.State;
+using OpenRolesAnywhere.Core.KeySources;
 
 namespace OpenRolesAnywhere.Admin.Http;
 
@@ -8,4 +9,7 @@ public sealed record AdminEndpointOptions(CaStateStore Store, AwsSettings Aws, s
 {
     /// <summary>A CSR or a JSON request is a few kilobytes; anything far larger is refused with 413.</summary>
     public long MaxRequestBytes { get; init; } = 64 * 1024;
+
+    /// <summary>The host's key backends, for a CA key outside KMS (an agent, a token); null allows KMS only.</summary>
+    public KeySourceProviders? Keys { get; init; }
 }

@@ -29,7 +29,8 @@ public static class AdminEndpoints
         group.MapPost("/ca", CreateCaAsync);
         group.MapPost("/profiles", CreateProfileAsync);
         group.MapPost("/certificates", AcceptRequestAsync);
-        group.MapGet("/certificates", (ListCertificates list) => TypedResults.Json(list.Run(), AdminJson.Default.IReadOnlyListLedgerEntry));
+        group.MapGet("/certificates", (ListCertificates list, string? expiring) =>
+            TypedResults.Json(list.Run(expiring is null ? null : Durations.ParseWindow(expiring, "expiring")), AdminJson.Default.IReadOnlyListLedgerEntry));
         group.MapPost("/certificates/{serial}/revoke", (string serial, string? reason, RevokeCertificate revoke) =>
             TypedResults.Json(revoke.Run(serial, reason), AdminJson.Default.LedgerEntry));
         group.MapPost("/crl", PublishCrlAsync);
@@ -42,12 +43,12 @@ public static class AdminEndpoints
     {
         var body = await AdminBody.ReadJsonAsync(context.Request, AdminJson.Default.CreateCaBody, options.MaxRequestBytes, cancellationToken);
         var result = await createCa.RunAsync(new CreateCaRequest(
-            AdminBody.Required(body.Name, "name"), AdminBody.Required(body.KmsKeyId, "kmsKeyId"),
+            AdminBody.Required(body.Name, "name"), body.KmsKeyId,
             Durations.Parse(AdminBody.Required(body.ValidityDuration, "validityDuration"), "validityDuration"),
-            body.Subject.ToSubjectName(), body.SerialNumber), cancellationToken);
+            body.Subject.ToSubjectName(), body.SerialNumber, body.Key()), cancellationToken);
         context.Response.Headers.Location = "/admin/ca";
         return TypedResults.Json(
-            new CreateCaResponse(result.TrustAnchorArn, result.KmsKeyArn, result.SerialNumber, result.CertificatePem, result.ReusedCertificate),
+            new CreateCaResponse(result.TrustAnchorArn, result.KmsKeyArn, result.SerialNumber, result.CertificatePem, result.ReusedCertificate, result.CaKey, result.Warnings),
             AdminJson.Default.CreateCaResponse, statusCode: StatusCodes.Status201Created);
     }
 

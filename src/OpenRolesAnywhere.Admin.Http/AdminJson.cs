@@ -6,7 +6,9 @@ using OpenRolesAnywhere.CertificateAuthority.Ledger;
 namespace OpenRolesAnywhere.Admin.Http;
 
 /// <summary><c>POST /admin/ca</c>: what was made and registered.</summary>
-public sealed record CreateCaResponse(string TrustAnchorArn, string KmsKeyArn, string SerialNumber, string Certificate, bool ReusedCertificate);
+/// <param name="KmsKeyArn">Null when the CA key is not in KMS; <paramref name="CaKey"/> says where it is.</param>
+public sealed record CreateCaResponse(
+    string TrustAnchorArn, string? KmsKeyArn, string SerialNumber, string Certificate, bool ReusedCertificate, string CaKey, IReadOnlyList<string> Warnings);
 
 /// <summary><c>POST /admin/crl</c>: what was published.</summary>
 public sealed record PublishCrlResponse(string CrlArn, bool Imported, string CrlNumber, int RevokedCount);

@@ -1,4 +1,5 @@
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
+using OpenRolesAnywhere.Core.Credentials;
 
 namespace OpenRolesAnywhere.Admin.Http;
 
@@ -40,11 +41,31 @@ public sealed record CreateCaBody
 
     public string? KmsKeyId { get; init; }
 
+    /// <summary>Instead of <see cref="KmsKeyId"/>: the CA key in the server's SSH agent.</summary>
+    public string? SshFingerprint { get; init; }
+
+    /// <summary>Instead of <see cref="KmsKeyId"/>: a pkcs11: URI (without its PIN) or a key file the server reads.</summary>
+    public string? PrivateKey { get; init; }
+
+    public string? Pkcs11Lib { get; init; }
+
+    /// <summary>The server's environment variable that holds the token's PIN: never the PIN itself.</summary>
+    public string? PrivateKeyPasswordEnv { get; init; }
+
     public string? ValidityDuration { get; init; }
 
     public string? SerialNumber { get; init; }
 
     public AdminSubject Subject { get; init; } = new();
+
+    /// <summary>The key named by the non-KMS fields, or null when none is set.</summary>
+    public KeySourceOptions? Key() => SshFingerprint is null && PrivateKey is null ? null : new()
+    {
+        PrivateKey = PrivateKey,
+        SshFingerprint = SshFingerprint,
+        Module = Pkcs11Lib,
+        PasswordEnvironmentVariable = PrivateKeyPasswordEnv,
+    };
 }
 
 /// <summary><c>POST /admin/profiles</c>.</summary>

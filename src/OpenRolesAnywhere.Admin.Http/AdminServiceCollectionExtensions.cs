@@ -20,7 +20,8 @@ public static class AdminServiceCollectionExtensions
         services.AddSingleton(token);
         services.AddKeyedSingleton(HttpClientKey, (_, _) => new HttpClient());
         services.AddSingleton(provider => new CaContext(
-            options.Store, options.Aws, provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetRequiredKeyedService<HttpClient>(HttpClientKey)));
+            options.Store, options.Aws, provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetRequiredKeyedService<HttpClient>(HttpClientKey),
+            keys: options.Keys));
         services.AddSingleton<CreateCa>();
         services.AddSingleton<CreateProfile>();
         services.AddSingleton<AcceptRequest>();

@@ -39,6 +39,14 @@ public sealed class Pkcs11KeySource : IKeySourceProvider, ICertificateSourceProv
 
     public string DescribeKey(KeySourceOptions key) => Pkcs11Uri.Redact(key!.PrivateKey!);
 
+    /// <summary>The URI without its PIN; the module and the PIN's variable name are no secrets.</summary>
+    public KeySourceOptions WithoutSecrets(KeySourceOptions key) => new()
+    {
+        PrivateKey = DescribeKey(key),
+        Module = key.Module,
+        PasswordEnvironmentVariable = key.PasswordEnvironmentVariable,
+    };
+
     /// <summary>Completes at once: PKCS#11 has no asynchronous calls, the module blocks until the token answers.</summary>
     public ValueTask<ISigningKey> OpenAsync(KeySourceOptions key, CertificateBundle? certificate, CancellationToken cancellationToken)
     {

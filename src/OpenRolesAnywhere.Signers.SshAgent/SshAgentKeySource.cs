@@ -25,6 +25,8 @@ public sealed class SshAgentKeySource : IKeySourceProvider
 
     public string DescribeKey(KeySourceOptions key) => "ssh-agent:" + (key?.SshFingerprint ?? "matching");
 
+    public KeySourceOptions WithoutSecrets(KeySourceOptions key) => new() { SshFingerprint = key?.SshFingerprint };
+
     public async ValueTask<ISigningKey> OpenAsync(KeySourceOptions key, CertificateBundle? certificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -116,6 +116,28 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Contains(System.Numerics.BigInteger.Parse(serial, System.Globalization.CultureInfo.InvariantCulture), _controlPlane.RevokedSerials(trustAnchorArn!));
     }
 
+    [Fact]
+    public async Task ListCertificates_Expiring30d_OnlyWhatEndsWithinIt()
+    {
+        var key = _kms.AddKey();
+        using var ca = await SendAsync(HttpMethod.Post, "/admin/ca", Json(new { name = "HttpCA", kmsKeyId = key.Id, validityDuration = "8760h", subject = new { commonName = "Root" } }));
+        using var profile = await SendAsync(HttpMethod.Post, "/admin/profiles", Json(new { name = "HttpProfile", roleArns = new[] { RoleArn }, sessionDuration = "1h" }));
+        using var requester = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new CertificateRequest("CN=curl", requester, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        using var soon = await SendAsync(HttpMethod.Post, "/admin/certificates?validityDuration=240h&commonName=soon", new StringContent(csr, Encoding.ASCII, "application/pkcs10"));
+        using var later = await SendAsync(HttpMethod.Post, "/admin/certificates?validityDuration=2400h&commonName=later", new StringContent(csr, Encoding.ASCII, "application/pkcs10"));
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (soon.StatusCode, later.StatusCode));
+
+        using var list = await SendAsync(HttpMethod.Get, "/admin/certificates?expiring=30d");
+        using var bad = await SendAsync(HttpMethod.Get, "/admin/certificates?expiring=soon");
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        var entry = Assert.Single((await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
+        Assert.Equal(soon.Headers.Location!.OriginalString.Split('/')[^1], entry.GetProperty("serialNumber").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("expiring", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer not-the-token")]

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
-using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
 using OpenRolesAnywhere.CertificateAuthority.Ledger;
 using OpenRolesAnywhere.CertificateAuthority.State;
@@ -10,7 +9,7 @@ namespace OpenRolesAnywhere.CertificateAuthority;
 
 /// <summary>
 /// <c>admin accept-request</c>, <c>POST /admin/certificates</c>: a certificate for a CSR (or a bare public
-/// key), carrying the profile and trust anchor ARNs, signed through KMS and recorded in the ledger.
+/// key), carrying the profile and trust anchor ARNs, signed by the CA key and recorded in the ledger.
 /// </summary>
 public sealed class AcceptRequest(CaContext context)
 {
@@ -35,11 +34,11 @@ public sealed class AcceptRequest(CaContext context)
         var warnings = signingRequest.Warning is { } warning ? new List<string> { warning } : [];
         var (notBefore, notAfter) = Window(ca, now, request.Validity, warnings);
 
-        // The ledger is opened before KMS is asked to sign: without a ledger nothing is signed.
+        // The ledger is opened before the CA key is asked to sign: without a ledger nothing is signed.
         using var ledger = context.OpenLedger();
-        using var signer = await CaSigner.OpenAsync(context, ca, AwsResolution.Credentials(context.Aws), cancellationToken);
+        using var signer = await CaSigner.OpenAsync(context, ca, cancellationToken);
         using var certificate = ledger.Issue(serial, LedgerEntry.KindEndEntity, now, () => CertificateFactory.CreateEndEntity(
-            signer.Key, ca, signingRequest.PublicKey, subject, serial, notBefore, notAfter, [profile.Arn, trustAnchorArn]));
+            signer, ca, signingRequest.PublicKey, subject, serial, notBefore, notAfter, [profile.Arn, trustAnchorArn]));
         var entry = ledger.List().Single(e => e.SerialNumber == SerialNumbers.ToDecimal(serial));
         return new IssuedCertificate(certificate.ExportCertificatePem() + "\n", entry, warnings);
     }

@@ -8,6 +8,8 @@ public static class AdminFields
 {
     public const string Name = "name";
     public const string KmsKeyId = "kms key id";
+    public const string SshFingerprint = "ssh fingerprint";
+    public const string PrivateKey = "private key";
     public const string ValidityDuration = "validity duration";
     public const string SerialNumber = "serial number";
     public const string RoleArn = "role arn";
@@ -17,6 +19,7 @@ public static class AdminFields
     public const string Reason = "reason";
     public const string CommonName = "common name";
     public const string Country = "country";
+    public const string Expiring = "expiring";
 
     /// <summary>The field as the library says it.</summary>
     public static string Plain(string field) => field;

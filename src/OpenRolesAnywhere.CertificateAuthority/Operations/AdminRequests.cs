@@ -1,12 +1,18 @@
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
 using OpenRolesAnywhere.CertificateAuthority.Ledger;
+using OpenRolesAnywhere.Core.Credentials;
 
 namespace OpenRolesAnywhere.CertificateAuthority;
 
 /// <summary><c>admin create-ca</c>: the serial is random when null.</summary>
-public sealed record CreateCaRequest(string Name, string KmsKeyId, TimeSpan Validity, SubjectName Subject, string? SerialNumber = null);
+/// <param name="KmsKeyId">The CA key in KMS; or null, and <paramref name="Key"/> names it through the host's key backends.</param>
+public sealed record CreateCaRequest(string Name, string? KmsKeyId, TimeSpan Validity, SubjectName Subject, string? SerialNumber = null, KeySourceOptions? Key = null);
 
-public sealed record CreateCaResult(string CertificatePem, string KmsKeyArn, string TrustAnchorArn, string SerialNumber, bool ReusedCertificate);
+/// <param name="KmsKeyArn">Null when the key is not in KMS.</param>
+/// <param name="CaKey">Where the CA key is (a KMS ARN, an agent key, a token object), without secrets.</param>
+/// <param name="Warnings">For the administrator: a CA key in a file.</param>
+public sealed record CreateCaResult(
+    string CertificatePem, string? KmsKeyArn, string TrustAnchorArn, string SerialNumber, bool ReusedCertificate, string CaKey, IReadOnlyList<string> Warnings);
 
 /// <summary><c>admin create-profile</c>.</summary>
 public sealed record CreateProfileRequest(string Name, IReadOnlyList<string> RoleArns, TimeSpan SessionDuration);

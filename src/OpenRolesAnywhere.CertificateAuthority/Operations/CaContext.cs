@@ -6,6 +6,7 @@ using OpenRolesAnywhere.CertificateAuthority.Ledger;
 using OpenRolesAnywhere.CertificateAuthority.State;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Aws;
+using OpenRolesAnywhere.Core.KeySources;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 
 namespace OpenRolesAnywhere.CertificateAuthority;
@@ -17,8 +18,10 @@ namespace OpenRolesAnywhere.CertificateAuthority;
 /// </summary>
 /// <param name="http">Carries control-plane calls; operations on local files only (the ledger) need none.</param>
 /// <param name="label">Names an input field (<see cref="AdminFields"/>) in errors; the field itself by default.</param>
+/// <param name="keys">The host's key backends, for a CA key outside KMS; this library names none of them.</param>
 public sealed partial class CaContext(
-    CaStateStore store, AwsSettings aws, TimeProvider time, HttpClient? http, TimeSpan? ledgerLockTimeout = null, Func<string, string>? label = null)
+    CaStateStore store, AwsSettings aws, TimeProvider time, HttpClient? http, TimeSpan? ledgerLockTimeout = null, Func<string, string>? label = null,
+    KeySourceProviders? keys = null)
 {
     /// <summary>Tags on every resource made in Roles Anywhere, so they can be found again.</summary>
     internal static readonly IReadOnlyDictionary<string, string> Tags = new Dictionary<string, string> { ["openrolesanywhere"] = "true" };
@@ -30,6 +33,9 @@ public sealed partial class CaContext(
     public TimeProvider Time => time;
 
     public Func<string, string> Label { get; } = label ?? AdminFields.Plain;
+
+    internal KeySourceProviders Keys => keys ?? throw new CredentialException(CredentialErrorKind.InvalidInput,
+        "This CA's key is not in KMS, and this program was started without key backends to reach it.");
 
     internal IssuanceLedger OpenLedger() => IssuanceLedger.Open(store.LedgerPath, LedgerLockTimeout);
 

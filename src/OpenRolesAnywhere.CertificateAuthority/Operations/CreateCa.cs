@@ -4,7 +4,6 @@ using Amazon.Runtime;
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.ControlPlane;
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
-using OpenRolesAnywhere.CertificateAuthority.Kms;
 using OpenRolesAnywhere.CertificateAuthority.Ledger;
 using OpenRolesAnywhere.CertificateAuthority.State;
 using OpenRolesAnywhere.Core;
@@ -13,7 +12,7 @@ using OpenRolesAnywhere.Core.RolesAnywhere;
 namespace OpenRolesAnywhere.CertificateAuthority;
 
 /// <summary>
-/// <c>admin create-ca</c>, <c>POST /admin/ca</c>: a self-signed CA certificate signed by the KMS key, saved,
+/// <c>admin create-ca</c>, <c>POST /admin/ca</c>: a self-signed CA certificate signed by the CA key (KMS, an SSH agent, a token or a file), saved,
 /// and registered with Roles Anywhere as a trust anchor. A certificate saved by a run whose registration
 /// failed is registered again rather than made anew.
 /// </summary>
@@ -36,22 +35,32 @@ public sealed class CreateCa(CaContext context)
                 $"A CA already exists here, registered as trust anchor {state.TrustAnchorArn}. Keep using it; to start another CA, use another configuration directory (XDG_CONFIG_HOME).");
         }
 
-        // A key ARN pins the key's region; an id or alias is looked up in the configured region.
-        var kmsRegion = Arn.TryParse(request.KmsKeyId, out var keyArn) && keyArn.Service == "kms" ? keyArn.Region : AwsResolution.Region(context.Aws);
         var credentials = AwsResolution.Credentials(context.Aws);
-        using var kms = AwsResolution.CreateKmsClient(context.Aws, kmsRegion, credentials);
-        var key = await KmsSignatureGenerator.OpenAsync(kms, request.KmsKeyId, cancellationToken);
+        using var key = await OpenKeyAsync(request, credentials, cancellationToken);
+        var warnings = key.IsKeyFile
+            ? new List<string> { $"The CA key is in a file ({key.Description}): whoever can read it can issue certificates your roles trust. Keep CA keys in KMS, a token (pkcs11:) or an SSH agent backed by hardware." }
+            : [];
 
         var reused = store.HasCaCertificate;
         using var ca = reused ? SavedCertificate(key) : NewCertificate(key, subject, serial, request.Validity, state);
         var pem = ca.ExportCertificatePem() + "\n";
         var anchor = await RegisterAsync(request.Name, pem, key, credentials, cancellationToken);
         store.Save(store.Load() with { TrustAnchorArn = anchor.Arn, TrustAnchorName = request.Name });
-        return new CreateCaResult(pem, key.KeyArn, anchor.Arn, SerialNumbers.ToDecimal(SerialNumbers.Of(ca)), reused);
+        return new CreateCaResult(pem, key.KmsKeyArn, anchor.Arn, SerialNumbers.ToDecimal(SerialNumbers.Of(ca)), reused, key.Description, warnings);
     }
 
+    /// <summary>KMS, or the key backends of the host: exactly one must be named.</summary>
+    private Task<CaSigner> OpenKeyAsync(CreateCaRequest request, AWSCredentials credentials, CancellationToken cancellationToken) =>
+        (request.KmsKeyId, request.Key) switch
+        {
+            ({ } keyId, null) => CaSigner.OpenKmsAsync(context, keyId, credentials, cancellationToken),
+            (null, { } key) => CaSigner.OpenKeySourceAsync(context, key, cancellationToken),
+            _ => throw new CredentialException(CredentialErrorKind.InvalidInput,
+                $"Name the CA key once: {context.Label(AdminFields.KmsKeyId)} for KMS, or {context.Label(AdminFields.SshFingerprint)} / {context.Label(AdminFields.PrivateKey)} for an SSH agent key, a pkcs11: URI or a key file."),
+        };
+
     /// <summary>A previous run made the certificate but could not register it: register that one.</summary>
-    private X509Certificate2 SavedCertificate(KmsSignatureGenerator key)
+    private X509Certificate2 SavedCertificate(CaSigner key)
     {
         var ca = context.Store.LoadCaCertificate();
         try
@@ -66,16 +75,16 @@ public sealed class CreateCa(CaContext context)
         }
     }
 
-    private X509Certificate2 NewCertificate(KmsSignatureGenerator key, X500DistinguishedName subject, BigInteger serial, TimeSpan validity, CaState state)
+    private X509Certificate2 NewCertificate(CaSigner key, X500DistinguishedName subject, BigInteger serial, TimeSpan validity, CaState state)
     {
         var ca = IssueCaCertificate(key, subject, serial, validity);
         context.Store.SaveCaCertificate(ca);
-        context.Store.Save(state with { KmsKeyArn = key.KeyArn });
+        context.Store.Save(state with { KmsKeyArn = key.KmsKeyArn, CaKey = key.Reference });
         return ca;
     }
 
     /// <summary>A new ledger that starts with the CA's own certificate; a failure leaves no ledger behind, so create-ca can be run again.</summary>
-    private X509Certificate2 IssueCaCertificate(KmsSignatureGenerator key, X500DistinguishedName subject, BigInteger serial, TimeSpan validity)
+    private X509Certificate2 IssueCaCertificate(CaSigner key, X500DistinguishedName subject, BigInteger serial, TimeSpan validity)
     {
         var now = context.Time.GetUtcNow();
         var ledger = IssuanceLedger.CreateNew(context.Store.LedgerPath, context.LedgerLockTimeout);
@@ -97,9 +106,10 @@ public sealed class CreateCa(CaContext context)
     }
 
     /// <summary>The trust anchor goes where the administrator's AWS configuration points, else beside the key.</summary>
-    private async Task<TrustAnchorSummary> RegisterAsync(string name, string pem, KmsSignatureGenerator key, AWSCredentials credentials, CancellationToken cancellationToken)
+    private async Task<TrustAnchorSummary> RegisterAsync(string name, string pem, CaSigner key, AWSCredentials credentials, CancellationToken cancellationToken)
     {
-        var region = context.Aws.Region ?? AwsResolution.TryRegion() ?? Arn.Parse(key.KeyArn, "KMS key ARN").Region;
+        var region = context.Aws.Region ?? AwsResolution.TryRegion()
+            ?? (key.KmsKeyArn is { } keyArn ? Arn.Parse(keyArn, "KMS key ARN").Region : AwsResolution.Region(context.Aws));
         try
         {
             return await context.ControlPlane(region, credentials).CreateTrustAnchorAsync(name, pem, CaContext.TagsNamed(name), cancellationToken);

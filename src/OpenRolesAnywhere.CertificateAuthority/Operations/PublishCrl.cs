@@ -1,5 +1,4 @@
 using System.Globalization;
-using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.ControlPlane;
 using OpenRolesAnywhere.CertificateAuthority.Ledger;
 using OpenRolesAnywhere.CertificateAuthority.Revocation;
@@ -9,7 +8,7 @@ using OpenRolesAnywhere.Core;
 namespace OpenRolesAnywhere.CertificateAuthority;
 
 /// <summary>
-/// <c>admin publish-crl</c>, <c>POST /admin/crl</c>: a CRL of every revoked certificate, signed through KMS,
+/// <c>admin publish-crl</c>, <c>POST /admin/crl</c>: a CRL of every revoked certificate, signed by the CA key,
 /// saved, and imported into Roles Anywhere the first time (updated afterwards).
 /// </summary>
 public sealed class PublishCrl(CaContext context)
@@ -27,10 +26,10 @@ public sealed class PublishCrl(CaContext context)
             "The CA was never registered with Roles Anywhere: run `openrolesanywhere admin create-ca` again to register it.");
         using var ledger = context.OpenLedger();
         var entries = ledger.List();
-        using var signer = await CaSigner.OpenAsync(context, ca, AwsResolution.Credentials(context.Aws), cancellationToken);
+        using var signer = await CaSigner.OpenAsync(context, ca, cancellationToken);
         var now = context.Time.GetUtcNow();
         var number = ledger.NextCrlNumber(now);
-        var der = CrlFactory.Build(signer.Key, ca, entries, number, now, now + crlValidity);
+        var der = CrlFactory.Build(signer, ca, entries, number, now, now + crlValidity);
         context.Store.SaveCrl(der);
 
         var (crl, imported) = await SendAsync(state, der, trustAnchorArn, cancellationToken);

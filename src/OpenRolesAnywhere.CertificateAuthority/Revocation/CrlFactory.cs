@@ -1,16 +1,15 @@
 using System.Numerics;
 using System.Security.Cryptography.X509Certificates;
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
-using OpenRolesAnywhere.CertificateAuthority.Kms;
 using OpenRolesAnywhere.CertificateAuthority.Ledger;
 
 namespace OpenRolesAnywhere.CertificateAuthority.Revocation;
 
-/// <summary>The CA's CRL: every revoked certificate in the ledger, signed by the KMS key.</summary>
+/// <summary>The CA's CRL: every revoked certificate in the ledger, signed by the CA key.</summary>
 internal static class CrlFactory
 {
     public static byte[] Build(
-        KmsSignatureGenerator key, X509Certificate2 ca, IEnumerable<LedgerEntry> entries, BigInteger crlNumber,
+        CaSigner key, X509Certificate2 ca, IEnumerable<LedgerEntry> entries, BigInteger crlNumber,
         DateTimeOffset thisUpdate, DateTimeOffset nextUpdate)
     {
         var builder = new CertificateRevocationListBuilder();
@@ -23,6 +22,6 @@ internal static class CrlFactory
         }
 
         var authorityKeyIdentifier = X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false);
-        return builder.Build(ca.SubjectName, key, crlNumber, nextUpdate, key.HashAlgorithm, authorityKeyIdentifier, thisUpdate);
+        return builder.Build(ca.SubjectName, key.Generator, crlNumber, nextUpdate, key.Hash, authorityKeyIdentifier, thisUpdate);
     }
 }

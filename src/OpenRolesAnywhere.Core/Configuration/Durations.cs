@@ -13,6 +13,22 @@ public static partial class Durations
     // Far longer than any real duration; bounds the regular expression's work on hostile input.
     private const int MaxLength = 100;
 
+    /// <summary>
+    /// A look-ahead such as <c>--expiring 30d</c>: whole days (<c>30d</c>), which Go durations lack but
+    /// renewals are counted in, or any form <see cref="Parse"/> takes. Lifetimes stay in hours (8760h), as the original tool's.
+    /// </summary>
+    public static TimeSpan ParseWindow(string text, string what)
+    {
+        var trimmed = text?.Trim() ?? throw new ArgumentNullException(nameof(text));
+        if (!trimmed.EndsWith('d') || !int.TryParse(trimmed.AsSpan(0, trimmed.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+        {
+            return Parse(text, what);
+        }
+
+        return days <= 36_500 ? TimeSpan.FromDays(days)
+            : throw new CredentialException(CredentialErrorKind.InvalidInput, $"{what} '{text}' is far too long: give at most a few years of days (3650d).");
+    }
+
     /// <exception cref="CredentialException">Not a duration, or longer than a <see cref="TimeSpan"/> holds.</exception>
     public static TimeSpan Parse(string text, string what)
     {

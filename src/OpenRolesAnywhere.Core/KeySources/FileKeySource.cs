@@ -31,6 +31,12 @@ public sealed class FileKeySource : IKeySourceProvider, ICertificateSourceProvid
 
     public string DescribeKey(KeySourceOptions key) => "file:" + Path.GetFullPath(key!.PrivateKey!);
 
+    public KeySourceOptions WithoutSecrets(KeySourceOptions key) => new()
+    {
+        PrivateKey = Path.GetFullPath(key!.PrivateKey!),
+        PasswordEnvironmentVariable = key.PasswordEnvironmentVariable,
+    };
+
     public ValueTask<ISigningKey> OpenAsync(KeySourceOptions key, CertificateBundle? certificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);

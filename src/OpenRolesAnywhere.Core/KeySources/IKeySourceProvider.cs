@@ -20,6 +20,12 @@ public interface IKeySourceProvider
     string DescribeKey(KeySourceOptions key);
 
     /// <summary>
+    /// The reference as it may be stored and opened again later (a CA's key in its state file): secrets
+    /// (a PIN in a URI) left out, relative paths made absolute.
+    /// </summary>
+    KeySourceOptions WithoutSecrets(KeySourceOptions key);
+
+    /// <summary>
     /// Opens the key. <paramref name="certificate"/>, when given, lets the backend pick the key matching it.
     /// Expected failures are <see cref="CredentialException"/>.
     /// </summary>

@@ -31,6 +31,8 @@ public sealed class KeySourceProviders
 
     public string DescribeKey(KeySourceOptions key) => ForKey(key).DescribeKey(key);
 
+    public KeySourceOptions WithoutSecrets(KeySourceOptions key) => ForKey(key).WithoutSecrets(key);
+
     public CertificateBundle LoadCertificate(string reference, string? intermediatesPath, KeySourceOptions key) =>
         ForCertificate(reference).LoadCertificate(reference, intermediatesPath, key);
 

@@ -74,4 +74,27 @@ public sealed class DurationsTests
         Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
         Assert.StartsWith($"validity '{text}' is far too long", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("30d", 30 * 86400)]
+    [InlineData(" 7d ", 7 * 86400)]
+    [InlineData("720h", 720 * 3600)]
+    public void ParseWindow_DaysOrDuration_GivesTheDuration(string text, long seconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Durations.ParseWindow(text, "--expiring"));
+    }
+
+    [Theory]
+    [InlineData("d", "is not a duration")]
+    [InlineData("-3d", "is not a duration")]
+    [InlineData("1.5d", "is not a duration")]
+    [InlineData("99999d", "is far too long")]
+    public void ParseWindow_BadDays_InvalidInputNamingTheFlag(string text, string said)
+    {
+        var error = Assert.Throws<CredentialException>(() => Durations.ParseWindow(text, "--expiring"));
+
+        Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+        Assert.StartsWith($"--expiring '{text}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(said, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -3,6 +3,7 @@ using OpenRolesAnywhere.Admin.Http;
 using OpenRolesAnywhere.CertificateAuthority;
 using OpenRolesAnywhere.CertificateAuthority.Aws;
 using OpenRolesAnywhere.CertificateAuthority.State;
+using OpenRolesAnywhere.Cli.Keys;
 
 namespace OpenRolesAnywhere.Cli.Commands.Admin;
 
@@ -30,12 +31,17 @@ internal sealed class AdminAwsOptionSet(string prefix = "--")
     public static CaContext CreateLocalContext(CliEnvironment environment) =>
         new(CaStateStore.Default(environment.Variable), new AwsSettings { Environment = environment.Variable }, environment.Time, http: null, label: Flag);
 
+    /// <summary>With the key backends, for a CA key outside KMS; a PIN is asked for on the terminal where no variable holds it.</summary>
     public CaContext CreateContext(ParseResult result, CliEnvironment environment, HttpClient http) =>
-        new(CaStateStore.Default(environment.Variable), Settings(result, environment), environment.Time, http, label: Flag);
+        new(CaStateStore.Default(environment.Variable), Settings(result, environment), environment.Time, http, label: Flag,
+            keys: KeySourceRegistration.Create(environment, result.InvocationConfiguration.Error));
 
     /// <summary>What <c>serve --admin-listen</c> needs to build the same operations the commands use, behind its routes.</summary>
     public AdminEndpointOptions EndpointOptions(ParseResult result, CliEnvironment environment, string tokenFile) =>
-        new(CaStateStore.Default(environment.Variable), Settings(result, environment), tokenFile);
+        new(CaStateStore.Default(environment.Variable), Settings(result, environment), tokenFile)
+        {
+            Keys = KeySourceRegistration.Create(environment, result.InvocationConfiguration.Error),
+        };
 
     private AwsSettings Settings(ParseResult result, CliEnvironment environment) => new()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OpenRolesAnywhere.CertificateAuthority;
+using OpenRolesAnywhere.Core.Configuration;
 
 namespace OpenRolesAnywhere.Cli.Commands.Admin;
 
@@ -9,9 +10,12 @@ internal sealed class ListCertificatesCommand : Command
     public ListCertificatesCommand(CliEnvironment environment)
         : base("list-certificates", "List every certificate this CA issued, from the ledger, with its status.")
     {
+        var expiring = new Option<string?>("--expiring") { Description = "Only what to renew: unrevoked certificates ending within this time (30d, 720h), expired ones included." };
+        Options.Add(expiring);
         SetAction(async (parseResult, cancellationToken) =>
         {
-            var entries = new ListCertificates(AdminAwsOptionSet.CreateLocalContext(environment)).Run();
+            var within = parseResult.GetValue(expiring) is { } text ? Durations.ParseWindow(text, "--expiring") : (TimeSpan?)null;
+            var entries = new ListCertificates(AdminAwsOptionSet.CreateLocalContext(environment)).Run(within);
             var output = parseResult.InvocationConfiguration.Output;
             await output.WriteLineAsync("SERIAL\tKIND\tSTATUS\tNOT AFTER\tSUBJECT\tKEY");
             foreach (var entry in entries)
