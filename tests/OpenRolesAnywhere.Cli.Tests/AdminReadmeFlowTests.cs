@@ -15,7 +15,7 @@ namespace OpenRolesAnywhere.Cli.Tests;
 /// the control plane are the verifying doubles; the user's key is in a real ssh-agent; CreateSession is
 /// the verifying fake, trusting the CA that create-ca made.
 /// </summary>
-public sealed class AdminReadmeFlowTests : IClassFixture<SshAgentFixture>, IAsyncLifetime, IDisposable
+public sealed partial class AdminReadmeFlowTests : IClassFixture<SshAgentFixture>, IAsyncLifetime, IDisposable
 {
     private const string AccessKeyId = "AKIAREADMEADMIN00001";
     private const string SecretAccessKey = "readme-admin-secret/0123456789abcdefghij";
