@@ -1,3 +1,4 @@
+using OpenRolesAnywhere.CertificateAuthority.ControlPlane;
 using OpenRolesAnywhere.Core;
 
 namespace OpenRolesAnywhere.CertificateAuthority;
@@ -18,11 +19,21 @@ internal static class AttributeMappingInputs
         ["x509SAN"] = "x509SAN",
     };
 
-    public static string Field(CaContext context, string field) =>
+    /// <summary>Checks the request, then finds the profile: a bad field or specifier costs no AWS call.</summary>
+    public static async Task<(RolesAnywhereControlPlaneClient ControlPlane, string ProfileId, string Field, IReadOnlyList<string> Specifiers)> ResolveAsync(
+        CaContext context, AttributeMappingRequest request, bool specifierRequired, CancellationToken cancellationToken)
+    {
+        var field = Field(context, request.CertificateField);
+        var specifiers = Specifiers(context, request.Specifiers, specifierRequired);
+        var (controlPlane, id) = await ResourceReferences.OpenProfileAsync(context, request.Profile, cancellationToken);
+        return (controlPlane, id, field, specifiers);
+    }
+
+    private static string Field(CaContext context, string field) =>
         Fields.TryGetValue(field, out var name) ? name : throw new CredentialException(CredentialErrorKind.InvalidInput,
             $"{context.Label(AdminFields.CertificateField)} '{field}' is not a certificate part: give subject, issuer or san.");
 
-    public static IReadOnlyList<string> Specifiers(CaContext context, IReadOnlyList<string> specifiers, bool required)
+    private static IReadOnlyList<string> Specifiers(CaContext context, IReadOnlyList<string> specifiers, bool required)
     {
         var label = context.Label(AdminFields.Specifier);
         if (required && specifiers.Count == 0)

@@ -10,9 +10,7 @@ public sealed class DeleteAttributeMapping(CaContext context)
 {
     public async Task<ProfileDetail> RunAsync(AttributeMappingRequest request, CancellationToken cancellationToken)
     {
-        var field = AttributeMappingInputs.Field(context, request.CertificateField);
-        var specifiers = AttributeMappingInputs.Specifiers(context, request.Specifiers, required: false);
-        var (controlPlane, id) = await ResourceReferences.OpenProfileAsync(context, request.Profile, cancellationToken);
+        var (controlPlane, id, field, specifiers) = await AttributeMappingInputs.ResolveAsync(context, request, specifierRequired: false, cancellationToken);
         return await controlPlane.DeleteAttributeMappingAsync(id, field, specifiers, cancellationToken);
     }
 }

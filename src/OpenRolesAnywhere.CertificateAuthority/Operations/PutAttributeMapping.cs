@@ -10,9 +10,7 @@ public sealed class PutAttributeMapping(CaContext context)
 {
     public async Task<ProfileDetail> RunAsync(AttributeMappingRequest request, CancellationToken cancellationToken)
     {
-        var field = AttributeMappingInputs.Field(context, request.CertificateField);
-        var specifiers = AttributeMappingInputs.Specifiers(context, request.Specifiers, required: true);
-        var (controlPlane, id) = await ResourceReferences.OpenProfileAsync(context, request.Profile, cancellationToken);
+        var (controlPlane, id, field, specifiers) = await AttributeMappingInputs.ResolveAsync(context, request, specifierRequired: true, cancellationToken);
         return await controlPlane.PutAttributeMappingAsync(id, field, specifiers, cancellationToken);
     }
 }
