@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Builds the CLI in Release and runs the benchmarks of issue 3 side by side; prints the numbers.
+# Publishes the native executable (the product), the JIT build beside it, a Native AOT hello world and a bare
+# Kestrel app, then runs the benchmarks side by side; prints the numbers.
 # Needs wrk and nginx (Debian: apt-get install -y wrk nginx-light). Usage: bench/run.sh [wrk seconds]
 # Only the credential-process benchmark, optionally against another published CLI in the same run:
 #   bench/run.sh credential-process [BASELINE_CLI_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-# ReadyToRun: precompiled code, so a short-lived credential-process spends less of its life in the JIT.
-dotnet publish "$root/src/OpenRolesAnywhere.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$root/artifacts/bench-cli" -v quiet -nologo >/dev/null
-dotnet run -c Release --project "$root/bench/OpenRolesAnywhere.Bench" -- "$root/artifacts/bench-cli" "${@:-10}"
+artifacts="$root/artifacts"
+publish() { dotnet publish "$@" -c Release -r linux-x64 -v quiet -nologo >/dev/null; }
+publish "$root/src/OpenRolesAnywhere.Cli" -o "$artifacts/native"
+# The JIT build for the ratio, ReadyToRun as a `dotnet tool` user would get at best.
+publish "$root/src/OpenRolesAnywhere.Cli" -p:PublishAot=false --self-contained false -p:PublishReadyToRun=true -o "$artifacts/bench-jit"
+publish "$root/bench/HelloWorld" -o "$artifacts/bench-hello"
+publish "$root/bench/BareKestrel" -o "$artifacts/bench-kestrel"
+dotnet run -c Release --project "$root/bench/OpenRolesAnywhere.Bench" -- "$artifacts" "${@:-10}"

@@ -10,9 +10,10 @@ using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
 namespace OpenRolesAnywhere.Bench;
 
 /// <summary>
-/// The issue's benchmarks, side by side in one run: a cold burst of 200 clients (CreateSession count),
-/// wrk on a cache hit against serve and against nginx answering the same bytes behind the same header
-/// check, credential-process wall time through a running server, and serve's resident memory.
+/// The issues' benchmarks, side by side in one run of the native executable: a cold burst of 200 clients
+/// (CreateSession count), wrk on a cache hit against serve, a bare Kestrel app and nginx answering the same bytes
+/// behind the same header check, credential-process wall time through a running server (native, JIT, the
+/// `--version` floor and a Native AOT hello world), serve's start to its first answer, and its resident memory.
 /// </summary>
 internal static partial class Benchmarks
 {
@@ -20,8 +21,9 @@ internal static partial class Benchmarks
     /// With <paramref name="onlyCredentialProcess"/>: another build of the CLI whose credential-process runs
     /// interleaved with this one's against the same server, so a change is compared under the same load.
     /// </param>
-    public static async Task<int> RunAsync(string cliDirectory, int seconds, bool onlyCredentialProcess = false, string? baselineDirectory = null)
+    public static async Task<int> RunAsync(string artifacts, int seconds, bool onlyCredentialProcess = false, string? baselineDirectory = null)
     {
+        var cliDirectory = Path.Combine(artifacts, "native");
         using var temp = new TempDirectory();
         using var pki = TestPki.Create("Bench");
         using var key = TestKeys.Create("p256");
@@ -85,14 +87,23 @@ internal static partial class Benchmarks
         await Task.Delay(2000);
         var idleRss = RssKiB(serve.Id);
 
-        // 2. Throughput on a cache hit, serve then nginx with the same body and check.
+        // 2. Throughput on a cache hit: serve, then a bare Kestrel app and nginx with the same body and check.
         using var bodyRequest = new HttpRequestMessage(HttpMethod.Get, url);
         bodyRequest.Headers.TryAddWithoutValidation("Authorization", token);
         using var bodyResponse = await http.SendAsync(bodyRequest);
         var body = await bodyResponse.Content.ReadAsStringAsync();
-        var serveWrk = await WrkAsync(url, token, seconds, 50);
+        var serveWrk = await WrkAsync(url, token, seconds, 64);
         var serveLight = await WrkAsync(url, token, seconds, 10);
         var loadedRss = RssKiB(serve.Id, "VmHWM");
+        var afterRss = RssKiB(serve.Id);
+
+        var kestrelPort = FreePort();
+        var bodyFile = temp.File("body.json");
+        await File.WriteAllTextAsync(bodyFile, body);
+        using var kestrel = Start(Path.Combine(artifacts, "bench-kestrel", "BareKestrel"), [$"http://127.0.0.1:{kestrelPort}", bodyFile, tokenFile], []);
+        await WaitForAsync(() => Accepts(kestrelPort));
+        var kestrelWrk = await WrkAsync($"http://127.0.0.1:{kestrelPort}/v1/credentials", token, seconds, 64);
+        kestrel.Kill();
 
         var nginxPort = FreePort();
         var nginxDirectory = temp.File("nginx");
@@ -100,37 +111,47 @@ internal static partial class Benchmarks
         await File.WriteAllTextAsync(Path.Combine(nginxDirectory, "nginx.conf"), NginxConfig(nginxPort, token, body));
         using var nginx = Start("nginx", ["-p", nginxDirectory, "-c", "nginx.conf", "-g", "daemon off;"], new Dictionary<string, string?>());
         await WaitForAsync(() => Accepts(nginxPort));
-        var nginxWrk = await WrkAsync($"http://127.0.0.1:{nginxPort}/v1/credentials", token, seconds, 50);
+        var nginxWrk = await WrkAsync($"http://127.0.0.1:{nginxPort}/v1/credentials", token, seconds, 64);
         var nginxLight = await WrkAsync($"http://127.0.0.1:{nginxPort}/v1/credentials", token, seconds, 10);
-        nginx.Kill();
+        nginx.Kill(entireProcessTree: true); // its workers too
 
-        // 3. credential-process answered by the running server, against the .NET start-up floor.
+        // 3. credential-process answered by the running server, native and JIT, against the start-up floors; in
+        // turn, so a busy machine slows all of them alike.
+        var jit = Path.Combine(artifacts, "bench-jit", "openrolesanywhere");
+        var hello = Path.Combine(artifacts, "bench-hello", "HelloWorld");
         var callsBefore = upstream.Calls;
-        var processTimes = new List<double>();
+        List<double> processTimes = [], jitTimes = [], floorTimes = [], helloTimes = [];
         for (var i = 0; i < 21; i++)
         {
             processTimes.Add(await TimeAsync(cli, ["credential-process", .. source], environment));
-        }
-
-        var floorTimes = new List<double>();
-        for (var i = 0; i < 21; i++)
-        {
+            jitTimes.Add(await TimeAsync(jit, ["credential-process", .. source], environment));
             floorTimes.Add(await TimeAsync(cli, ["--version"], environment));
+            helloTimes.Add(await TimeAsync(hello, [], environment));
         }
 
         var processCalls = upstream.Calls - callsBefore;
         serve.Kill();
 
+        // 4. serve from start to its first answered /healthz, native and JIT.
+        List<double> startNative = [], startJit = [];
+        for (var i = 0; i < 7; i++)
+        {
+            startNative.Add(await StartToFirstAnswerAsync(cli, source, temp));
+            startJit.Add(await StartToFirstAnswerAsync(jit, source, temp));
+        }
+
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"cold burst: 200 concurrent clients -> {burstOk} answered 200, {burstCalls} CreateSession call(s), {burst.ElapsedMilliseconds} ms for all");
-        report.AppendLine(CultureInfo.InvariantCulture, $"wrk GET /v1/credentials (cache hit, {seconds} s, 2 threads, 50 connections):");
+        report.AppendLine(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg")[..14]}; native executable {new FileInfo(cli).Length / 1e6:0.0} MB");
+        report.AppendLine(CultureInfo.InvariantCulture, $"wrk GET /v1/credentials (cache hit, {seconds} s, 2 threads, 64 connections):");
         report.AppendLine(CultureInfo.InvariantCulture, $"  serve: {serveWrk.RequestsPerSecond:0} req/s, p99 {serveWrk.P99}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"  nginx: {nginxWrk.RequestsPerSecond:0} req/s, p99 {nginxWrk.P99}  (same bytes behind the same Authorization check)");
-        report.AppendLine(CultureInfo.InvariantCulture, $"  ratio serve/nginx: {serveWrk.RequestsPerSecond / nginxWrk.RequestsPerSecond:0.00}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  bare Kestrel: {kestrelWrk.RequestsPerSecond:0} req/s, p99 {kestrelWrk.P99}; nginx: {nginxWrk.RequestsPerSecond:0} req/s, p99 {nginxWrk.P99}  (same bytes behind the same Authorization check)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  ratio serve/Kestrel: {serveWrk.RequestsPerSecond / kestrelWrk.RequestsPerSecond:0.00}; serve/nginx: {serveWrk.RequestsPerSecond / nginxWrk.RequestsPerSecond:0.00}");
         report.AppendLine(CultureInfo.InvariantCulture, $"  at 10 connections: serve {serveLight.RequestsPerSecond:0} req/s p99 {serveLight.P99}; nginx {nginxLight.RequestsPerSecond:0} req/s p99 {nginxLight.P99}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"credential-process via the running server: median {Median(processTimes):0} ms wall ({processCalls} CreateSession calls in 21 runs)");
-        report.AppendLine(CultureInfo.InvariantCulture, $"  floor, `openrolesanywhere --version`: median {Median(floorTimes):0} ms wall");
-        report.AppendLine(CultureInfo.InvariantCulture, $"serve resident memory: idle {idleRss / 1024.0:0.0} MiB, peak under wrk {loadedRss / 1024.0:0.0} MiB");
+        report.AppendLine(CultureInfo.InvariantCulture, $"credential-process via the running server: native median {Median(processTimes):0.0} ms wall, JIT {Median(jitTimes):0.0} ms ({processCalls} CreateSession calls in {processTimes.Count + jitTimes.Count} runs)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  floors: native `--version` {Median(floorTimes):0.0} ms, Native AOT hello world {Median(helloTimes):0.0} ms; credential-process / --version {Median(processTimes) / Median(floorTimes):0.00}, / hello {Median(processTimes) / Median(helloTimes):0.00}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"serve start to first answered /healthz: native median {Median(startNative):0} ms, JIT {Median(startJit):0} ms");
+        report.AppendLine(CultureInfo.InvariantCulture, $"serve resident memory: idle {idleRss / 1024.0:0.0} MiB, peak under wrk {loadedRss / 1024.0:0.0} MiB, after wrk {afterRss / 1024.0:0.0} MiB");
         Console.Write(report);
         return burstCalls == 1 && burstOk == 200 && processCalls == 0 ? 0 : 1;
     }
@@ -173,6 +194,34 @@ internal static partial class Benchmarks
         report.AppendLine(CultureInfo.InvariantCulture, $"  floor, `openrolesanywhere --version`: median {Median(floor):0} ms wall, p10 {Percentile(floor, 10):0}");
         Console.Write(report);
         return calls == 0 ? 0 : 1;
+    }
+
+    /// <summary>A serve of its own (own runtime folder and port): milliseconds from start to the first /healthz answer.</summary>
+    private static async Task<double> StartToFirstAnswerAsync(string cli, string[] source, TempDirectory temp)
+    {
+        var runtime = temp.File("start-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(runtime);
+        var port = FreePort();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var watch = Stopwatch.StartNew();
+        using var serve = Start(cli, ["serve", .. source, "--listen", $"http://127.0.0.1:{port}"], new() { ["XDG_RUNTIME_DIR"] = runtime, ["HOME"] = temp.Path });
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"));
+                watch.Stop();
+                serve.Kill();
+                return watch.Elapsed.TotalMilliseconds;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(2);
+            }
+        }
+
+        serve.Kill();
+        throw new TimeoutException(cli + " serve never answered /healthz");
     }
 
     private static double Percentile(List<double> values, int percent) => values.Order().ElementAt(values.Count * percent / 100);

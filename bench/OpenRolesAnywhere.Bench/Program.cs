@@ -1,8 +1,8 @@
 using System.Globalization;
 using OpenRolesAnywhere.Bench;
 
-// bench/run.sh passes the built CLI's folder, then the wrk duration in seconds, or `credential-process`
-// (only that benchmark) and optionally a baseline CLI folder to compare with in the same run.
+// bench/run.sh passes the artifacts folder (native/, bench-jit/, bench-hello/, bench-kestrel/), then the wrk
+// duration in seconds, or `credential-process` (only that benchmark) and optionally a baseline CLI folder.
 return args.Length > 1 && args[1] == "credential-process"
     ? await Benchmarks.RunAsync(args[0], 0, onlyCredentialProcess: true, baselineDirectory: args.Length > 2 ? args[2] : null)
     : await Benchmarks.RunAsync(args[0], args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);

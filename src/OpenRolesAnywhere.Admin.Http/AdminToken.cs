@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Configuration;
 
 namespace OpenRolesAnywhere.Admin.Http;
 
 /// <summary>
-/// The bearer token that guards the admin routes, read from a file only its owner may read (0600), so
-/// the token never appears on a command line or in the environment.
+/// The bearer token that guards the admin routes, read from a private file (<see cref="PrivateFile"/>: ours,
+/// 0600, not a link), so the token never appears on a command line or in the environment.
 /// </summary>
 public sealed class AdminToken
 {
@@ -20,18 +21,8 @@ public sealed class AdminToken
 
     public static AdminToken FromFile(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"The admin token file {path} does not exist: write a random token into it (for example `openssl rand -hex 32 > {path}; chmod 600 {path}`).");
-        }
-
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new CredentialException(CredentialErrorKind.InvalidInput, $"The admin token file {path} may be read by others: run `chmod 600 {path}`.");
-        }
-
-        var token = File.ReadAllText(path).Trim();
+        var token = PrivateFile.TryReadAllText(path, "The admin token file")?.Trim() ?? throw new CredentialException(CredentialErrorKind.InvalidInput,
+            $"The admin token file {path} does not exist: write a random token into it (for example `openssl rand -hex 32 > {path}; chmod 600 {path}`).");
         if (token.Length < MinimumLength || token.Any(char.IsWhiteSpace))
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,

@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +29,7 @@ namespace OpenRolesAnywhere.Server;
 /// when a <see cref="ISideListener"/> is given (the admin HTTP routes), its routes on a listener of their own.
 /// Tests and the CLI both build it here; nothing runs until the returned app is started.
 /// </summary>
-public static class CredentialServer
+public static partial class CredentialServer
 {
     /// <param name="options">The flags.</param>
     /// <param name="createSource">Turns one validated source configuration into a source (the CLI opens keys; tests pass fakes).</param>
@@ -57,6 +59,7 @@ public static class CredentialServer
         // The static Log.Logger is left alone: several servers may share a process (tests), each with its own logger.
         builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks), preserveStaticLogger: true);
         builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses, sideListener));
+        builder.Services.Configure<SocketTransportOptions>(sockets => sockets.CreateBoundListenSocket = UnixSocketListener.CreateBoundListenSocket);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
@@ -87,12 +90,40 @@ public static class CredentialServer
     public static string? DescribeStartFailure(Exception failure) => failure switch
     {
         OptionsValidationException invalid => "The configuration is invalid:" + string.Concat(invalid.Failures.Select(f => Environment.NewLine + "  " + f)),
-        InvalidOperationException { InnerException: InvalidOperationException inner } when inner.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal)
-            => "The config file has fields serve does not know (a typo?): " + inner.Message[(inner.Message.LastIndexOf(": ", StringComparison.Ordinal) + 2)..],
+        InvalidOperationException binding when DescribeBindingFailure(binding) is { } message => message,
         CredentialException expected => expected.Message,
         AggregateException { InnerExceptions: [var single] } => DescribeStartFailure(single),
         _ => null,
     };
+
+    /// <summary>
+    /// The binder's failures, found by their messages (it has no exception types of its own), thrown at the
+    /// top level or wrapped once: unknown fields, and values of the wrong shape (<c>"Sources": "x"</c>).
+    /// </summary>
+    private static string? DescribeBindingFailure(InvalidOperationException failure)
+    {
+        string[] messages = [failure.InnerException?.Message ?? "", failure.Message];
+        if (messages.FirstOrDefault(m => m.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal)) is { } unknown)
+        {
+            return "The config file has fields serve does not know (a typo?): " + unknown[(unknown.LastIndexOf(": ", StringComparison.Ordinal) + 2)..];
+        }
+
+        if (messages.Select(m => ConvertFailure().Match(m)).FirstOrDefault(m => m.Success) is { } convert)
+        {
+            // The value itself is left out: it may be anything, and messages are shown and logged as they are.
+            var field = ConfigurationPath().Replace(convert.Groups["path"].Value, "[$1]").Replace(':', '.');
+            return $"The config file's field {field} does not hold what serve expects: see the --config format in the README (\"Sources\" is a list of objects).";
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^Failed to convert configuration value .* at '(?<path>[^']*)'", RegexOptions.Singleline)]
+    private static partial Regex ConvertFailure();
+
+    // Sources:0:Name -> Sources[0]:Name
+    [GeneratedRegex(@":([0-9]+)(?=:|$)")]
+    private static partial Regex ConfigurationPath();
 
     /// <summary>The guard first, then logging, routing, the listener split, metrics, and every feature's routes.</summary>
     private static void UsePipeline(WebApplication app, ISideListener? sideListener)
@@ -108,6 +139,7 @@ public static class CredentialServer
             logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context.Response.StatusCode, exception);
         });
+        app.UseClientFailures();
         app.UseRouting();
         if (sideListener is not null)
         {

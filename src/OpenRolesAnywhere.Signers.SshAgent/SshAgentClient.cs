@@ -40,29 +40,10 @@ internal sealed class SshAgentClient
     }
 
     // SSH2_AGENTC_REQUEST_IDENTITIES: byte 11
-    // SSH2_AGENT_IDENTITIES_ANSWER:   byte 12, uint32 nkeys, nkeys * (string key blob, string comment)
-    public async Task<IReadOnlyList<SshAgentIdentity>> ListIdentitiesAsync(CancellationToken cancellationToken)
-    {
-        var reply = await RequestAsync(new SshWireWriter(SSH2_AGENTC_REQUEST_IDENTITIES).ToFrame(), cancellationToken);
-        return Decode(reply, "the list of keys", reader =>
-        {
-            Expect(ref reader, SSH2_AGENT_IDENTITIES_ANSWER);
-            var count = reader.ReadUInt32();
-            var identities = new List<SshAgentIdentity>();
-            for (var i = 0u; i < count; i++)
-            {
-                // Each identity takes at least 8 bytes, so a lying count runs out of data within the 256 KiB bound.
-                var blob = reader.ReadString().ToArray();
-                identities.Add(new SshAgentIdentity(blob, reader.ReadUtf8()));
-            }
-
-            return identities;
-        });
-    }
+    public async Task<IReadOnlyList<SshAgentIdentity>> ListIdentitiesAsync(CancellationToken cancellationToken) =>
+        ReadIdentities(await RequestAsync(new SshWireWriter(SSH2_AGENTC_REQUEST_IDENTITIES).ToFrame(), cancellationToken));
 
     // SSH2_AGENTC_SIGN_REQUEST: byte 13, string key blob, string data, uint32 flags
-    // SSH2_AGENT_SIGN_RESPONSE: byte 14, string signature (= string format, string blob)
-    // SSH_AGENT_FAILURE:        byte 5
     /// <returns>The signature's format and blob, or null when the agent refused to sign.</returns>
     public async Task<(string Format, byte[] Blob)?> SignAsync(ReadOnlyMemory<byte> keyBlob, ReadOnlyMemory<byte> data, uint flags, CancellationToken cancellationToken)
     {
@@ -70,43 +51,24 @@ internal sealed class SshAgentClient
         request.WriteString(keyBlob.Span);
         request.WriteString(data.Span);
         request.WriteUInt32(flags);
-        var reply = await RequestAsync(request.ToFrame(), cancellationToken);
-        return Decode<(string, byte[])?>(reply, "the signature", reader =>
-        {
-            if (reader.ReadByte() == SSH_AGENT_FAILURE)
-            {
-                return null;
-            }
-
-            reader = new SshWireReader(reply);
-            Expect(ref reader, SSH2_AGENT_SIGN_RESPONSE);
-            var signature = new SshWireReader(reader.ReadString());
-            return (signature.ReadUtf8(), signature.ReadString().ToArray());
-        });
+        return ReadSignature(await RequestAsync(request.ToFrame(), cancellationToken));
     }
 
-    private delegate T Decoder<out T>(SshWireReader reader);
+    /// <summary>The reply to REQUEST_IDENTITIES (its body, without the length), or a <see cref="CredentialException"/>.</summary>
+    internal IReadOnlyList<SshAgentIdentity> ReadIdentities(byte[] reply) => Decode(reply, "the list of keys", AgentReplies.Identities);
 
-    private T Decode<T>(byte[] reply, string what, Decoder<T> decode)
+    /// <summary>The reply to SIGN_REQUEST (its body, without the length): null for SSH_AGENT_FAILURE, or a <see cref="CredentialException"/>.</summary>
+    internal (string Format, byte[] Blob)? ReadSignature(byte[] reply) => Decode(reply, "the signature", AgentReplies.Signature);
+
+    private T Decode<T>(byte[] reply, string what, Func<byte[], T> decode)
     {
         try
         {
-            return decode(new SshWireReader(reply));
+            return decode(reply);
         }
         catch (SshWireFormatException e)
         {
             throw Malformed($"{what} is malformed: {e.Message}");
-        }
-    }
-
-    private static void Expect(ref SshWireReader reader, byte messageNumber)
-    {
-        var actual = reader.ReadByte();
-        if (actual != messageNumber)
-        {
-            throw new SshWireFormatException(actual == SSH_AGENT_FAILURE
-                ? "the agent answered SSH_AGENT_FAILURE"
-                : $"message number {actual} came where {messageNumber} was expected");
         }
     }
 

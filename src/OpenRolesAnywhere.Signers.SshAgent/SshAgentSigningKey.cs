@@ -39,9 +39,15 @@ public sealed class SshAgentSigningKey : ISigningKey
         var flags = Kind == SigningKeyKind.Rsa ? SSH_AGENT_RSA_SHA2_256 : 0;
         var signature = await _agent.SignAsync(_identity.Blob, data, flags, cancellationToken)
             ?? throw await RefusalAsync(cancellationToken);
+        return ToCreateSessionSignature(signature.Format, signature.Blob);
+    }
+
+    /// <summary>The agent's signature blob in the form CreateSession takes, or a <see cref="CredentialException"/>.</summary>
+    internal byte[] ToCreateSessionSignature(string format, byte[] blob)
+    {
         try
         {
-            return Kind == SigningKeyKind.Rsa ? RsaSignature(signature.Format, signature.Blob) : EcdsaSignature(signature.Format, signature.Blob);
+            return Kind == SigningKeyKind.Rsa ? RsaSignature(format, blob) : EcdsaSignature(format, blob);
         }
         catch (SshWireFormatException e)
         {

@@ -243,6 +243,33 @@ public sealed partial class AdminEndpointsTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
+    [InlineData("symlink", "symbolic link")]
+    [InlineData("another owner", "chown")]
+    public void AdminToken_LinkedOrAnotherUsersFile_RefusedLikeTheServerToken(string kind, string hint)
+    {
+        var target = _temp.File("real-token");
+        File.WriteAllText(target, Token);
+        File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var tokenFile = target;
+        if (kind == "symlink")
+        {
+            tokenFile = _temp.File("linked-token");
+            File.CreateSymbolicLink(tokenFile, target);
+        }
+        else
+        {
+            using var chown = System.Diagnostics.Process.Start("chown", ["65534", target])!;
+            chown.WaitForExit();
+            Assert.Equal(0, chown.ExitCode);
+        }
+
+        var error = Assert.Throws<CredentialException>(() => AdminToken.FromFile(tokenFile));
+
+        Assert.Contains(hint, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("short")]
     [InlineData("two words that are long enough together")]
     public void AdminToken_WeakToken_Refused(string token)

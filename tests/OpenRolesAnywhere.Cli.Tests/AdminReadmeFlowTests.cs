@@ -164,5 +164,5 @@ public sealed partial class AdminReadmeFlowTests : IClassFixture<SshAgentFixture
     };
 
     private static Task<ProcessRunner.Result> RunAsync(Dictionary<string, string?> environment, params string[] arguments) =>
-        ProcessRunner.RunAsync("dotnet", [ProcessRunner.CliAssembly(), .. arguments], environment);
+        CliExecutable.RunAsync(arguments, environment);
 }

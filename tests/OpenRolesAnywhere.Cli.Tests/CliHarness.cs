@@ -4,7 +4,7 @@ using OpenRolesAnywhere.TestCommon.FakeSts;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
-/// <summary>A PKI, the verifying fake Roles Anywhere, a temp folder, and the CLI run in-process against them.</summary>
+/// <summary>A PKI, the verifying fake Roles Anywhere, a temp folder, and the CLI run against them in-process or as the native executable.</summary>
 public sealed class CliHarness : IAsyncDisposable
 {
     private CliHarness(FakeRolesAnywhereServer fake, TestPki pki)
@@ -60,7 +60,7 @@ public sealed class CliHarness : IAsyncDisposable
     /// </summary>
     public Dictionary<string, string?> AwsConfig(IEnumerable<string> arguments)
     {
-        var command = string.Join(' ', new[] { "dotnet", ProcessRunner.CliAssembly(), "credential-process" }.Concat(arguments).Select(Quote));
+        var command = string.Join(' ', CliExecutable.CommandLine(["credential-process", .. arguments]).Select(Quote));
         var config = Temp.File("aws-config");
         File.WriteAllText(config, $"[profile ora]\nregion = us-east-1\ncredential_process = {command}\n");
         var environment = IsolatedAwsEnvironment();
@@ -100,6 +100,23 @@ public sealed class CliHarness : IAsyncDisposable
         var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), TimeProvider.System);
         var exitCode = await CliApplication.RunAsync(args, output, error, environment);
         return (exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// The CLI as its own process (the native executable, see <see cref="CliExecutable"/>), seeing
+    /// <see cref="Environment"/> over an isolated AWS environment.
+    /// </summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunProcessAsync(params string[] args)
+    {
+        var environment = IsolatedAwsEnvironment();
+        environment["SSH_AUTH_SOCK"] = null;
+        foreach (var (name, value) in Environment)
+        {
+            environment[name] = value;
+        }
+
+        var result = await CliExecutable.RunAsync(args, environment, TimeSpan.FromSeconds(90));
+        return (result.ExitCode, result.Output, result.Error);
     }
 
     public async ValueTask DisposeAsync()

@@ -4,7 +4,7 @@ using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
-/// <summary><c>credential-process</c> run in-process against the verifying fake, with key files.</summary>
+/// <summary><c>credential-process</c> against the verifying fake with key files, in-process and as the native executable.</summary>
 public sealed class CredentialProcessCommandTests : IAsyncLifetime
 {
     private CliHarness _cli = null!;
@@ -73,6 +73,53 @@ public sealed class CredentialProcessCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CredentialProcess_KeyFileInTheExecutable_PrintsTheIssuedCredentials()
+    {
+        var (certificate, key) = _cli.FileIdentity("rsa2048");
+
+        var (exitCode, output, error) = await _cli.RunProcessAsync(["credential-process", "--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()]);
+
+        Assert.True(exitCode == 0, error);
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.Equal("AWS4-X509-RSA-SHA256", issued.Algorithm);
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal(issued.SessionToken, document.RootElement.GetProperty("SessionToken").GetString());
+        Assert.Equal("", error);
+    }
+
+    /// <summary>The executable users run answers each mistake exactly as the in-process CLI the other tests judge.</summary>
+    [Theory]
+    [InlineData("no-role")]
+    [InlineData("unknown-flag")]
+    [InlineData("expired")]
+    [InlineData("other-key")]
+    [InlineData("bad-duration")]
+    [InlineData("throttled")]
+    public async Task CredentialProcess_MistakeInTheExecutable_SameExitCodeAndMessageAsInProcess(string mistake)
+    {
+        var (certificate, key) = _cli.FileIdentity(notAfter: mistake == "expired" ? DateTimeOffset.UtcNow.AddDays(-1) : null);
+        string[] args = mistake switch
+        {
+            "no-role" => ["credential-process", "--certificate", certificate, "--private-key", key, "--endpoint", _cli.Fake.Endpoint.ToString()],
+            "unknown-flag" => ["credential-process", "--no-such-flag", .. _cli.ArnFlags()],
+            "other-key" => ["credential-process", "--certificate", certificate, "--private-key", _cli.FileIdentity("rsa2048").Key, .. _cli.ArnFlags()],
+            "bad-duration" => ["credential-process", "--certificate", certificate, "--private-key", key, "--session-duration", "1 fortnight", .. _cli.ArnFlags()],
+            _ => ["credential-process", "--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()],
+        };
+        ThrottleNextAttempts(mistake == "throttled" ? 10 : 0);
+        var inProcess = await _cli.RunAsync(args);
+        ThrottleNextAttempts(mistake == "throttled" ? 10 : 0);
+
+        var executable = await _cli.RunProcessAsync(args);
+
+        Assert.NotEqual(0, inProcess.ExitCode);
+        Assert.Equal(inProcess.ExitCode, executable.ExitCode);
+        Assert.Equal("", executable.Output);
+        Assert.Equal(inProcess.Error, executable.Error);
+        Assert.DoesNotContain("   at ", executable.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CredentialProcess_ExpiredCertificate_ExitsWithCertificateCodeAndAdvice()
     {
         var (certificate, key) = _cli.FileIdentity(notAfter: DateTimeOffset.UtcNow.AddDays(-1));
@@ -102,10 +149,7 @@ public sealed class CredentialProcessCommandTests : IAsyncLifetime
     public async Task CredentialProcess_Throttled_ExitsWithThrottledCodeAfterRetries()
     {
         var (certificate, key) = _cli.FileIdentity();
-        for (var i = 0; i < 10; i++)
-        {
-            _cli.Fake.FailNext(429, "ThrottlingException", "Rate exceeded");
-        }
+        ThrottleNextAttempts(10);
 
         var (exitCode, output, error) = await _cli.RunAsync(["credential-process", "--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()]);
 
@@ -160,5 +204,13 @@ public sealed class CredentialProcessCommandTests : IAsyncLifetime
 
         Assert.True(exitCode == 0, error);
         Assert.DoesNotContain("hunter2", output + error, StringComparison.Ordinal);
+    }
+
+    private void ThrottleNextAttempts(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _cli.Fake.FailNext(429, "ThrottlingException", "Rate exceeded");
+        }
     }
 }

@@ -30,22 +30,27 @@ public sealed class Pkcs11CommandTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cli.DisposeAsync();
 
-    public static TheoryData<string, string> Keys() => new()
+    /// <summary>Each key in-process and in the native executable, whose marshalling data (rd.xml) Pkcs11Interop needs.</summary>
+    public static TheoryData<string, string, bool> Keys() => new()
     {
-        { "rsa", "AWS4-X509-RSA-SHA256" },
-        { "p256", "AWS4-X509-ECDSA-SHA256" },
-        { "p384", "AWS4-X509-ECDSA-SHA256" },
+        { "rsa", "AWS4-X509-RSA-SHA256", false },
+        { "p256", "AWS4-X509-ECDSA-SHA256", false },
+        { "p384", "AWS4-X509-ECDSA-SHA256", false },
+        { "rsa", "AWS4-X509-RSA-SHA256", true },
+        { "p256", "AWS4-X509-ECDSA-SHA256", true },
+        { "p384", "AWS4-X509-ECDSA-SHA256", true },
     };
 
     private SoftHsmKey Key(string label) => _hsm.Keys.Single(k => k.Label == label);
 
     [Theory]
     [MemberData(nameof(Keys))]
-    public async Task CredentialProcess_KeyOnToken_GetsCredentialsFromVerifyingFake(string label, string algorithm)
+    public async Task CredentialProcess_KeyOnToken_GetsCredentialsFromVerifyingFake(string label, string algorithm, bool executable)
     {
         var certificate = _cli.CertificateFor(Key(label).PublicKey);
+        string[] args = ["credential-process", "--certificate", certificate, "--private-key", Key(label).KeyUri(), .. _cli.ArnFlags()];
 
-        var (exitCode, output, error) = await _cli.RunAsync(["credential-process", "--certificate", certificate, "--private-key", Key(label).KeyUri(), .. _cli.ArnFlags()]);
+        var (exitCode, output, error) = executable ? await _cli.RunProcessAsync(args) : await _cli.RunAsync(args);
 
         Assert.True(exitCode == 0, error);
         var issued = Assert.Single(_cli.Fake.Issued);
@@ -53,6 +58,35 @@ public sealed class Pkcs11CommandTests : IAsyncLifetime
         using var document = JsonDocument.Parse(output);
         Assert.Equal(issued.AccessKeyId, document.RootElement.GetProperty("AccessKeyId").GetString());
         Assert.DoesNotContain(SoftHsmFixture.Pin, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CredentialProcess_NoModuleGivenInTheExecutable_SignsThroughP11KitProxy()
+    {
+        var certificate = _cli.CertificateFor(_hsm.P256.PublicKey);
+        _cli.Environment["TOKEN_PIN"] = SoftHsmFixture.Pin;
+
+        // p11-kit-proxy loads the modules p11-kit is configured with; SoftHSM is one of them on Debian.
+        var (exitCode, _, error) = await _cli.RunProcessAsync(["credential-process", "--certificate", certificate,
+            "--private-key", $"pkcs11:token={SoftHsmFixture.TokenLabel};object=p256;type=private", "--private-key-password-env", "TOKEN_PIN", .. _cli.ArnFlags()]);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal("AWS4-X509-ECDSA-SHA256", Assert.Single(_cli.Fake.Issued).Algorithm);
+    }
+
+    [Fact]
+    public async Task CredentialProcess_WrongPinInTheExecutable_SameExitCodeAndMessageAsInProcess()
+    {
+        var certificate = _cli.CertificateFor(_hsm.Rsa.PublicKey);
+        string[] args = ["credential-process", "--certificate", certificate, "--private-key", _hsm.Rsa.KeyUri("pin-value=000000"), .. _cli.ArnFlags()];
+
+        var inProcess = await _cli.RunAsync(args);
+        var executable = await _cli.RunProcessAsync(args);
+
+        Assert.Equal(ExitCodes.Key, executable.ExitCode);
+        Assert.Equal(inProcess.Error, executable.Error);
+        Assert.DoesNotContain("000000", executable.Error, StringComparison.Ordinal);
+        Assert.Equal(0, _cli.Fake.Calls);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace OpenRolesAnywhere.Cli.Tests;
 /// Anywhere, judged by the AWS CLI and botocore (container endpoint and IMDS), by <c>credential-process</c>
 /// sharing its cache over the Unix socket, and by SIGTERM.
 /// </summary>
-public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLifetime
+public sealed partial class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLifetime
 {
     private readonly SshAgentFixture _agent;
     private CliHarness _cli = null!;
@@ -86,7 +86,7 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
         await using var serve = await ServeProcess.StartAsync(_sourceFlags, _environment);
         Assert.Equal(1, _cli.Fake.Calls);
 
-        var result = await ProcessRunner.RunAsync("dotnet", [ProcessRunner.CliAssembly(), "credential-process", .. _sourceFlags], _environment, TimeSpan.FromSeconds(60));
+        var result = await CliExecutable.RunAsync(["credential-process", .. _sourceFlags], _environment, TimeSpan.FromSeconds(60));
 
         Assert.True(result.ExitCode == 0, result.Error);
         using var json = JsonDocument.Parse(result.Output);
@@ -119,7 +119,7 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
             _ => ["--certificate", _cli.CertificateFor(_agent.EcdsaP256.PublicKey!), .. _cli.ArnFlags()],
         };
 
-        var result = await ProcessRunner.RunAsync("dotnet", [ProcessRunner.CliAssembly(), "credential-process", .. asked], _environment, TimeSpan.FromSeconds(60));
+        var result = await CliExecutable.RunAsync(["credential-process", .. asked], _environment, TimeSpan.FromSeconds(60));
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal(2, _cli.Fake.Calls);
@@ -198,6 +198,54 @@ public sealed class ServeCommandTests : IClassFixture<SshAgentFixture>, IAsyncLi
 
         Assert.Equal(2, exitCode);
         Assert.Contains("Sources[0].SessionDuration", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Options binding (source-generated in the native build), named sources and prometheus-net, in the executable.</summary>
+    [Fact]
+    public async Task Serve_ConfigFileInTheExecutable_ServesTheNamedSourceAndCountsItInMetrics()
+    {
+        var config = _cli.Temp.File("serve.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["Sources"] = new[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["Name"] = "work", ["Certificate"] = _sourceFlags[1], ["SessionDuration"] = "30m",
+                    ["TrustAnchorArn"] = FakeRolesAnywhereServer.TrustAnchorArn, ["ProfileArn"] = FakeRolesAnywhereServer.ProfileArn,
+                    ["RoleArn"] = FakeRolesAnywhereServer.RoleArn, ["Endpoint"] = _cli.Fake.Endpoint.ToString(),
+                },
+            },
+        }));
+        await using var serve = await ServeProcess.StartAsync(["--config", config], _environment);
+        var token = await File.ReadAllTextAsync(Path.Combine(_environment["XDG_RUNTIME_DIR"]!, "openrolesanywhere", "server.token"));
+        using var http = new HttpClient { BaseAddress = serve.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/credentials/work") { Headers = { { "Authorization", token.Trim() } } };
+
+        using var response = await http.SendAsync(request);
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync() + serve.Log);
+        using var credentials = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.Equal(issued.AccessKeyId, credentials.RootElement.GetProperty("AccessKeyId").GetString());
+        Assert.InRange(issued.Expiration - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
+        Assert.Contains("openrolesanywhere_create_session_calls_total{source=\"work\"} 1", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_InvalidConfigInTheExecutable_SameExitCodeAndMessageAsInProcess()
+    {
+        var config = _cli.Temp.File("serve.json");
+        await File.WriteAllTextAsync(config, """{"Sources":[{"Name":"a","Certificate":"a.pem","RoleArn":"arn:aws:iam::1:role/a","SessionDuration":"1y"}]}""");
+        string[] args = ["serve", "--config", config, "--listen", "http://127.0.0.1:0", "--no-socket", "--token-file", _cli.Temp.File("t")];
+
+        var inProcess = await _cli.RunAsync(args);
+        var executable = await _cli.RunProcessAsync(args);
+
+        Assert.Equal(2, executable.ExitCode);
+        Assert.Contains("Sources[0].SessionDuration", executable.Error, StringComparison.Ordinal);
+        Assert.Equal(inProcess.Error, executable.Error);
     }
 
     [Fact]

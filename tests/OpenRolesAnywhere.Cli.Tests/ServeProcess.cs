@@ -43,11 +43,12 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     /// Starts <paramref name="launcher"/> (e.g. systemd-socket-activate, listening on <paramref name="port"/>) or
     /// the CLI on a port the kernel picks, and waits until /healthz answers.
     /// </summary>
-    public static async Task<ServeProcess> StartAsync(IEnumerable<string> serveArguments, IDictionary<string, string?> environment, int? port = null, IEnumerable<string>? launcher = null)
+    /// <param name="wrapper">Runs the CLI under this command (a umask or a descriptor limit) without changing its flags.</param>
+    public static async Task<ServeProcess> StartAsync(IEnumerable<string> serveArguments, IDictionary<string, string?> environment, int? port = null, IEnumerable<string>? launcher = null, IEnumerable<string>? wrapper = null)
     {
         // SIGINT at its default, as under a terminal: a test run started in the background (`... &`, as some
         // CI runners do) passes SIGINT on as ignored, and the stop-signal test would then wait for nothing.
-        var command = new[] { "env", "--default-signal=INT" }.Concat(launcher ?? []).Concat(["dotnet", ProcessRunner.CliAssembly(), "serve"]).Concat(serveArguments)
+        var command = new[] { "env", "--default-signal=INT" }.Concat(launcher ?? []).Concat(wrapper ?? []).Concat(CliExecutable.CommandLine(["serve"])).Concat(serveArguments)
             .Concat(launcher is null ? ["--listen", "http://127.0.0.1:0"] : []).ToList();
         var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in command.Skip(1))

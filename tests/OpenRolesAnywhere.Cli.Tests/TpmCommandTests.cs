@@ -46,6 +46,23 @@ public sealed class TpmCommandTests : IAsyncLifetime
     }
 
     [SwtpmFact]
+    public async Task CredentialProcess_KeyInTpmInTheExecutable_GetsCredentialsFromVerifyingFake()
+    {
+        var certificate = _cli.CertificateFor(_tpm.Tpm.RsaPublicKey);
+        _cli.Environment["TPM_PIN"] = SwtpmFixture.Pin;
+
+        var (exitCode, output, error) = await _cli.RunProcessAsync(["credential-process", "--certificate", certificate,
+            "--private-key", $"pkcs11:token={SwtpmFixture.TokenLabel};object=rsa;type=private",
+            "--pkcs11-lib", SwtpmFixture.ModulePath!, "--private-key-password-env", "TPM_PIN", .. _cli.ArnFlags()]);
+
+        Assert.True(exitCode == 0, error);
+        var issued = Assert.Single(_cli.Fake.Issued);
+        Assert.Equal("AWS4-X509-RSA-SHA256", issued.Algorithm);
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal(issued.AccessKeyId, document.RootElement.GetProperty("AccessKeyId").GetString());
+    }
+
+    [SwtpmFact]
     public async Task RequestCertificate_KeyInTpm_PrintsCsrSignedInTpm()
     {
         var tpm = _tpm.Tpm;

@@ -67,6 +67,26 @@ public sealed partial class ContainerCredentialsTests : IAsyncLifetime
         await AssertErrorShapeAsync(response, "NotFound", "nope");
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-token")]
+    public async Task Get_UnknownSourceWithoutValidToken_RefusesWithoutListingSourceNames(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/credentials/nosuch");
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+        }
+
+        using var response = await _server.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(token is null ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("other", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("locked", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("nosuch", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Get_WithoutToken_Answers401()
     {
@@ -163,6 +183,23 @@ public sealed partial class ContainerCredentialsTests : IAsyncLifetime
         using var stale = await _server.Client.SendAsync(_server.ContainerRequest(token: old));
 
         Assert.Equal(HttpStatusCode.Forbidden, stale.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokenFile_RotatedToALooseFile_KeepsTheOldTokenAndWarns()
+    {
+        var old = _server.Token;
+        var loose = Path.Combine(_server.Directory, "loose.token");
+        File.WriteAllText(loose, "loose-token-0123456789");
+        File.SetUnixFileMode(loose, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        File.Move(loose, _server.TokenFile, overwrite: true);
+
+        await Eventually.TrueAsync(() => _server.Logs.Events.Any(e => e.Contains("Kept the previous server token", StringComparison.Ordinal) && e.Contains("chmod 600", StringComparison.Ordinal)), "the loose file was refused");
+        using var stale = await _server.Client.SendAsync(_server.ContainerRequest(token: old));
+        using var planted = await _server.Client.SendAsync(_server.ContainerRequest(token: "loose-token-0123456789"));
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, planted.StatusCode);
     }
 
     [Fact]

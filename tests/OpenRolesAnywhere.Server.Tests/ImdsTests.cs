@@ -54,6 +54,59 @@ public sealed class ImdsTests : IAsyncLifetime
         Assert.DoesNotMatch("^[A-Za-z0-9_-]{44}$", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("Forwarded", "for=203.0.113.7")]
+    [InlineData("X-Real-IP", "203.0.113.7")]
+    [InlineData("X-Forwarded-Host", "example.com")]
+    [InlineData("X-Forwarded-Proto", "https")]
+    [InlineData("X-Forwarded-Port", "443")]
+    [InlineData("X-Client-IP", "203.0.113.7")]
+    [InlineData("True-Client-IP", "203.0.113.7")]
+    [InlineData("X-Cluster-Client-IP", "203.0.113.7")]
+    [InlineData("CF-Connecting-IP", "203.0.113.7")]
+    [InlineData("Fastly-Client-IP", "203.0.113.7")]
+    [InlineData("X-Original-Forwarded-For", "203.0.113.7")]
+    [InlineData("Via", "1.1 proxy")]
+    [InlineData("x-real-ip", "203.0.113.7")]
+    public async Task TokenPut_WithAnyProxyHeader_Answers400(string header, string value)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/latest/api/token");
+        request.Headers.Add(TtlHeader, "60");
+        request.Headers.TryAddWithoutValidation(header, value);
+
+        using var response = await _server.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotMatch("^[A-Za-z0-9_-]{44}$", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("standard alphabet")]
+    [InlineData("padded")]
+    [InlineData("whitespace")]
+    public async Task Credentials_TokenInAnotherEncoding_Answers401(string encoding)
+    {
+        // Issue until the token has a '-' or '_' to re-encode, so the standard alphabet differs from it.
+        var token = await TokenAsync();
+        while (encoding == "standard alphabet" && !token.Contains('-', StringComparison.Ordinal) && !token.Contains('_', StringComparison.Ordinal))
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            token = await TokenAsync();
+        }
+
+        var presented = encoding switch
+        {
+            "standard alphabet" => token.Replace('-', '+').Replace('_', '/'),
+            "padded" => token + "====",
+            _ => token[..20] + " " + token[20..],
+        };
+
+        using var response = await GetAsync("/latest/meta-data/iam/security-credentials/default", presented);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain("SecretAccessKey", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TokenGet_WrongMethod_Answers405()
     {

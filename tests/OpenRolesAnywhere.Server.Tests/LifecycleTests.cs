@@ -43,7 +43,9 @@ public sealed class LifecycleTests
         var socketPath = Path.Combine(directory, "server.sock");
         using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
-            socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+            // Bound under another name and renamed: .NET removes the file a socket was bound to when it is disposed.
+            socket.Bind(new UnixDomainSocketEndPoint(socketPath + ".binding"));
+            File.Move(socketPath + ".binding", socketPath);
         }
 
         await using var app = CredentialServer.Build(RunningServer.OptionsIn(directory), _ => new CountingCredentialSource(TimeProvider.System));
@@ -59,6 +61,7 @@ public sealed class LifecycleTests
         using var temp = new TempDirectory();
         var directory = temp.Path;
         await File.WriteAllTextAsync(Path.Combine(directory, "server.token"), "my-token-0123456789\n");
+        File.SetUnixFileMode(Path.Combine(directory, "server.token"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await using var app = CredentialServer.Build(RunningServer.OptionsIn(directory), _ => new CountingCredentialSource(TimeProvider.System));
 
         var e = await Assert.ThrowsAsync<CredentialException>(() => app.StartAsync());
@@ -74,6 +77,7 @@ public sealed class LifecycleTests
         var directory = temp.Path;
         var tokenFile = Path.Combine(directory, "server.token");
         await File.WriteAllTextAsync(tokenFile, "given-token-0123456789");
+        File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await using var app = CredentialServer.Build(RunningServer.OptionsIn(directory), _ => new CountingCredentialSource(TimeProvider.System));
         await app.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First(u => u.Contains("127.0.0.1", StringComparison.Ordinal))) };

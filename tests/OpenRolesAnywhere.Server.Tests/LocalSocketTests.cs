@@ -103,6 +103,26 @@ public sealed class LocalSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_BodyTooSlow_IsOneDebugLineWithoutErrorOrStackTrace()
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(_server.Socket));
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST {LocalServerClient.RequestPath} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 200\r\n\r\nx"));
+        using var stream = new NetworkStream(socket);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+
+        // The server gives up on the body after its minimum data rate's grace period and closes.
+        var response = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(300);
+
+        Assert.DoesNotContain("SecretAccessKey", response, StringComparison.Ordinal);
+        Assert.DoesNotContain(_server.Logs.Raw, e => e.Level >= Serilog.Events.LogEventLevel.Error);
+        Assert.DoesNotContain(_server.Logs.Raw, e => e.Exception is not null);
+        var line = Assert.Single(_server.Logs.Raw, e => e.Properties.ContainsKey("RequestPath") || e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains(LocalServerClient.RequestPath, StringComparison.Ordinal));
+        Assert.Equal(Serilog.Events.LogEventLevel.Debug, line.Level);
+    }
+
+    [Fact]
     public async Task TryGet_SourceFailing_ThrowsTheServersReason()
     {
         var e = await Assert.ThrowsAsync<CredentialException>(() =>
@@ -124,7 +144,9 @@ public sealed class LocalSocketTests : IAsyncLifetime
         var stale = Path.Combine(_server.Directory, "stale.sock");
         using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
-            socket.Bind(new UnixDomainSocketEndPoint(stale));
+            // Bound under another name and renamed: .NET removes the file a socket was bound to when it is disposed.
+            socket.Bind(new UnixDomainSocketEndPoint(stale + ".binding"));
+            File.Move(stale + ".binding", stale);
         }
 
         Assert.Null(await Ask(stale, _server.Default.CacheKey));

@@ -132,10 +132,17 @@ internal sealed class RunningServer : IAsyncDisposable
 internal sealed class LogCapture : ILogEventSink
 {
     private readonly ConcurrentQueue<string> _events = new();
+    private readonly ConcurrentQueue<LogEvent> _raw = new();
 
     public IReadOnlyCollection<string> Events => _events;
 
-    public void Emit(LogEvent logEvent) =>
+    /// <summary>The events as logged, for their levels and exceptions.</summary>
+    public IReadOnlyCollection<LogEvent> Raw => _raw;
+
+    public void Emit(LogEvent logEvent)
+    {
+        _raw.Enqueue(logEvent);
         _events.Enqueue(logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + " " +
             string.Join(' ', logEvent.Properties.Select(p => $"{p.Key}={p.Value}")) + " " + logEvent.Exception);
+    }
 }

@@ -59,14 +59,4 @@ public static class ProcessRunner
 
         throw new InvalidOperationException("OpenRolesAnywhere.sln not found above " + AppContext.BaseDirectory);
     }
-
-    /// <summary>
-    /// The CLI as built beside a test project that references it, run as `dotnet openrolesanywhere.dll`
-    /// (its runtimeconfig and deps files are copied along).
-    /// </summary>
-    public static string CliAssembly()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "openrolesanywhere.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("The test project must reference OpenRolesAnywhere.Cli.", path);
-    }
 }

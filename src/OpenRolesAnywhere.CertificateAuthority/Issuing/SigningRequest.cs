@@ -54,7 +54,7 @@ internal sealed record SigningRequest(PublicKey PublicKey, bool ProvesPossession
         {
             CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, out _, CertificateRequestLoadOptions.SkipSignatureValidation);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or NotSupportedException)
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput, $"{source} holds a malformed certificate request: {e.Message}", e);
         }
@@ -63,6 +63,12 @@ internal sealed record SigningRequest(PublicKey PublicKey, bool ProvesPossession
         {
             var request = CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, out _, CertificateRequestLoadOptions.Default);
             return new SigningRequest(request.PublicKey, true, null);
+        }
+        catch (NotSupportedException e)
+        {
+            // Also PlatformNotSupportedException: a key curve or signature algorithm this machine cannot verify.
+            throw new CredentialException(CredentialErrorKind.InvalidInput,
+                $"{source} holds a certificate request whose key or signature algorithm this machine cannot verify ({e.Message}). Ask for a CSR from `openrolesanywhere request-certificate` (P-256 or RSA).", e);
         }
         catch (CryptographicException e)
         {
@@ -83,7 +89,7 @@ internal sealed record SigningRequest(PublicKey PublicKey, bool ProvesPossession
 
             return new SigningRequest(key, false, BarePublicKeyWarning);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or NotSupportedException)
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput, $"{source} holds a malformed PUBLIC KEY: {e.Message}", e);
         }

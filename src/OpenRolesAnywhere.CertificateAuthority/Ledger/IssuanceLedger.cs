@@ -203,6 +203,7 @@ internal sealed class IssuanceLedger : IDisposable
 
     private static IssuanceLedger Connect(string path, SqliteOpenMode mode, TimeSpan lockTimeout)
     {
+        SqliteNativeLibrary.EnsureLoadable();
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace OpenRolesAnywhere.CertificateAuthority.State;
 
 /// <summary>What the administrator's commands remember between runs (ca-state.json beside ca.pem).</summary>
@@ -18,3 +21,8 @@ public sealed record CaState
 }
 
 public sealed record ProfileRecord(string Name, string Arn);
+
+/// <summary>ca-state.json's shape, generated at compile time so the native build needs no reflection.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(CaState))]
+internal sealed partial class CaStateJsonContext : JsonSerializerContext;

@@ -13,8 +13,6 @@ namespace OpenRolesAnywhere.CertificateAuthority.State;
 /// </summary>
 public sealed class CaStateStore
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public CaStateStore(string directory)
     {
         Directory = directory;
@@ -41,7 +39,7 @@ public sealed class CaStateStore
 
         try
         {
-            return JsonSerializer.Deserialize<CaState>(File.ReadAllText(StatePath), JsonOptions) ?? new CaState();
+            return JsonSerializer.Deserialize(File.ReadAllText(StatePath), CaStateJsonContext.Default.CaState) ?? new CaState();
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -49,7 +47,7 @@ public sealed class CaStateStore
         }
     }
 
-    public void Save(CaState state) => SecretFile.WriteAtomically(StatePath, JsonSerializer.Serialize(state, JsonOptions) + "\n");
+    public void Save(CaState state) => SecretFile.WriteAtomically(StatePath, JsonSerializer.Serialize(state, CaStateJsonContext.Default.CaState) + "\n");
 
     public bool HasCaCertificate => File.Exists(CaCertificatePath);
 

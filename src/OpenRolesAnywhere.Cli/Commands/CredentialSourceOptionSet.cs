@@ -1,5 +1,7 @@
 using System.CommandLine;
+using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
+using OpenRolesAnywhere.Core.RolesAnywhere;
 
 namespace OpenRolesAnywhere.Cli.Commands;
 
@@ -35,7 +37,24 @@ internal sealed class CredentialSourceOptionSet
         }
     }
 
-    public CredentialSourceOptions Bind(ParseResult result) => new()
+    /// <summary>The flags as options, checked (<see cref="SourceFieldRules"/>) before any file, key or server is touched.</summary>
+    /// <exception cref="CredentialException">A flag's value is unusable; the message names the flag.</exception>
+    public CredentialSourceOptions Bind(ParseResult result)
+    {
+        var options = Read(result);
+        var flags = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [nameof(options.Name)] = Name.Name,
+            [nameof(options.SessionDuration)] = SessionDuration.Name,
+            [nameof(options.RoleSessionName)] = RoleSessionName.Name,
+            [nameof(options.Region)] = Region.Name,
+            [nameof(options.Endpoint)] = Endpoint.Name,
+        };
+        var failures = SourceFieldRules.Check(options, property => flags[property]);
+        return failures.Count == 0 ? options : throw new CredentialException(CredentialErrorKind.InvalidInput, string.Join(Environment.NewLine, failures));
+    }
+
+    private CredentialSourceOptions Read(ParseResult result) => new()
     {
         Name = result.GetValue(Name),
         Certificate = result.GetValue(Certificate),

@@ -30,9 +30,21 @@ public static class AwsEndpoint
             return null;
         }
 
-        return Uri.TryCreate(configured, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new CredentialException(CredentialErrorKind.InvalidInput, $"The {service.DisplayName} endpoint '{configured}' is not an http(s) URL.");
+        return Problem(configured) is { } problem
+            ? throw new CredentialException(CredentialErrorKind.InvalidInput, $"The {service.DisplayName} endpoint {problem}")
+            : new Uri(configured, UriKind.Absolute);
+    }
+
+    /// <summary>Why <paramref name="endpoint"/> cannot be an endpoint (an absolute http(s) URL with a host and no user name), or null.</summary>
+    public static string? Problem(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            return $"'{RolesAnywhere.SourceFieldRules.Printable(endpoint)}' is not an http(s) URL such as https://rolesanywhere.us-east-1.amazonaws.com.";
+        }
+
+        // Not echoed: what stands before the '@' may be a password.
+        return uri.UserInfo.Length > 0 ? "holds a user name or password: give the URL without them." : null;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -55,26 +56,48 @@ public sealed class CertificateBundle : IDisposable
             throw new CredentialException(CredentialErrorKind.CertificateInvalid, $"Cannot read the certificate file {path}: {e.Message}");
         }
 
+        return ParsePem(text, path);
+    }
+
+    /// <summary>The CERTIFICATE blocks of <paramref name="text"/> (other blocks are skipped), or a <see cref="CredentialException"/> naming <paramref name="source"/>.</summary>
+    public static List<X509Certificate2> ParsePem(string text, string source)
+    {
         var result = new List<X509Certificate2>();
         var rest = text.AsSpan();
         while (PemEncoding.TryFind(rest, out var fields))
         {
             if (rest[fields.Label].SequenceEqual("CERTIFICATE"))
             {
-                try
-                {
-                    result.Add(X509CertificateLoader.LoadCertificate(Convert.FromBase64String(rest[fields.Base64Data].ToString())));
-                }
-                catch (CryptographicException e)
-                {
-                    throw new CredentialException(CredentialErrorKind.CertificateInvalid, $"{path} holds a malformed certificate: {e.Message}");
-                }
+                result.Add(LoadCertificate(Convert.FromBase64String(rest[fields.Base64Data].ToString()), source));
             }
 
             rest = rest[fields.Location.End..];
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Loads one certificate and reads now the parts decoded lazily (validity, key, alternative names), so a
+    /// malformed one is refused here with a message, not later with an exception from deep inside.
+    /// </summary>
+    private static X509Certificate2 LoadCertificate(byte[] der, string source)
+    {
+        X509Certificate2? certificate = null;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificate(der);
+            _ = certificate.NotBefore;
+            _ = certificate.NotAfter;
+            _ = certificate.PublicKey.ExportSubjectPublicKeyInfo();
+            _ = SubjectAlternativeUris(certificate).Count();
+            return certificate;
+        }
+        catch (Exception e) when (e is CryptographicException or AsnContentException)
+        {
+            certificate?.Dispose();
+            throw new CredentialException(CredentialErrorKind.CertificateInvalid, $"{source} holds a malformed certificate: {e.Message}");
+        }
     }
 
     /// <summary>Refuses a certificate outside its validity, with the dates in the message.</summary>

@@ -5,60 +5,65 @@ namespace OpenRolesAnywhere.Core.Configuration;
 
 /// <summary>
 /// Durations as people type them: plain seconds (<c>3600</c>) or the Go forms the original tool took
-/// (<c>3600s</c>, <c>90m</c>, <c>1h30m</c>, <c>8760h</c>).
+/// (<c>3600s</c>, <c>90m</c>, <c>1h30m</c>, <c>8760h</c>). Anything else, or anything longer than a
+/// <see cref="TimeSpan"/> holds, is a <see cref="CredentialException"/> (usage), never an overflow.
 /// </summary>
 public static partial class Durations
 {
+    // Far longer than any real duration; bounds the regular expression's work on hostile input.
+    private const int MaxLength = 100;
+
     /// <exception cref="CredentialException">Not a duration, or longer than a <see cref="TimeSpan"/> holds.</exception>
     public static TimeSpan Parse(string text, string what)
-    {
-        try
-        {
-            return ParseUnchecked(text, what);
-        }
-        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
-        {
-            throw new CredentialException(CredentialErrorKind.InvalidInput, $"{what} '{text}' is far too long a duration: give at most a few years (8760h is one).", e);
-        }
-    }
-
-    private static TimeSpan ParseUnchecked(string text, string what)
     {
         var trimmed = text.Trim();
         if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            return seconds <= TimeSpan.MaxValue.TotalSeconds - 1 ? TimeSpan.FromSeconds(seconds) : throw TooLong(text, what);
         }
 
-        var match = GoDuration().Match(trimmed);
+        var match = trimmed.Length <= MaxLength ? GoDuration().Match(trimmed) : Match.Empty;
         if (!match.Success || trimmed.Length == 0)
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,
                 $"{what} '{text}' is not a duration: give seconds (3600) or a Go duration (3600s, 90m, 1h30m, 8760h).");
         }
 
-        var total = TimeSpan.Zero;
+        // Summed in ticks as decimals, checked against TimeSpan's range before anything can overflow.
+        var ticks = 0m;
         foreach (Capture capture in match.Groups["part"].Captures)
         {
             var part = PartPattern().Match(capture.Value);
-            var value = decimal.Parse(part.Groups[1].Value, CultureInfo.InvariantCulture);
-            total += part.Groups[2].Value switch
+            var perUnit = TicksPer(part.Groups[2].Value);
+            if (!decimal.TryParse(part.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+                || value > (TimeSpan.MaxValue.Ticks - ticks) / perUnit)
             {
-                "h" => TimeSpan.FromHours((double)value),
-                "m" => TimeSpan.FromMinutes((double)value),
-                "s" => TimeSpan.FromSeconds((double)value),
-                "ms" => TimeSpan.FromMilliseconds((double)value),
-                "us" or "µs" => TimeSpan.FromMicroseconds((double)value),
-                _ => TimeSpan.FromTicks((long)(value / 100)),
-            };
+                throw TooLong(text, what);
+            }
+
+            ticks += value * perUnit;
         }
 
-        return total;
+        return TimeSpan.FromTicks((long)ticks);
     }
 
-    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?(h|ms|m|s|us|µs|ns))+$")]
+    private static decimal TicksPer(string unit) => unit switch
+    {
+        "h" => TimeSpan.TicksPerHour,
+        "m" => TimeSpan.TicksPerMinute,
+        "s" => TimeSpan.TicksPerSecond,
+        "ms" => TimeSpan.TicksPerMillisecond,
+        "us" or "µs" => TimeSpan.TicksPerMicrosecond,
+        _ => 0.01m,
+    };
+
+    private static CredentialException TooLong(string text, string what) =>
+        new(CredentialErrorKind.InvalidInput, $"{what} '{text}' is far too long a duration: give at most a few years (8760h is one).");
+
+    // [0-9], not \d: \d also matches other scripts' digits, which the invariant culture cannot parse.
+    [GeneratedRegex(@"^(?<part>[0-9]+(\.[0-9]+)?(h|ms|m|s|us|µs|ns))+$")]
     private static partial Regex GoDuration();
 
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)$")]
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)(h|ms|m|s|us|µs|ns)$")]
     private static partial Regex PartPattern();
 }

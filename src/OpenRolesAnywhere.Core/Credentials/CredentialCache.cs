@@ -9,7 +9,9 @@ namespace OpenRolesAnywhere.Core.Credentials;
 /// <remarks>
 /// The policy (numbers in <see cref="CredentialCachePolicy.Default"/>):
 /// <list type="bullet">
-/// <item>Credentials with at least <c>MinimumRemaining</c> (5 min) left are answered from memory.</item>
+/// <item>Credentials with at least <c>MinimumRemaining</c> (5 min, at most a quarter of the lifetime, so short
+/// sessions neither refetch on every request nor make callers wait while they are valid) left are answered
+/// from memory, also while a refresh runs.</item>
 /// <item>At <c>RefreshAhead</c> (30 min, at most half the lifetime) before expiry a timer refreshes the
 /// entry in the background; a request finding the entry due also starts it (timers can fire late after
 /// a suspend). Clients that return with 15 min left are thus answered from memory.</item>
@@ -80,7 +82,7 @@ public sealed class CredentialCache : IDisposable
         {
             var now = _time.GetUtcNow();
             var current = entry.Current;
-            if (current is not null && current.Expiration - now >= _policy.MinimumRemaining)
+            if (current is not null && current.Expiration - now >= _policy.MinimumRemainingFor(current.Expiration - current.ObtainedAt))
             {
                 if (now >= RefreshAt(current) && entry.InFlight is null && now >= entry.NextAttempt)
                 {

@@ -6,7 +6,7 @@ namespace OpenRolesAnywhere.Core.Credentials;
 /// cache refreshes upstream well before that and answers them from memory.
 /// </summary>
 /// <param name="RefreshAhead">Refresh in the background when this much lifetime is left (capped at half the lifetime).</param>
-/// <param name="MinimumRemaining">Credentials with less left are not handed out while a refresh can still be tried.</param>
+/// <param name="MinimumRemaining">Credentials with less left are not handed out while a refresh can still be tried (capped at a quarter of the lifetime).</param>
 /// <param name="ExpiryMargin">Credentials count as expired this long before their stated expiration (clock skew, time in transit).</param>
 /// <param name="RetryBaseDelay">First back-off step after a transient failure (network, 5xx, agent gone).</param>
 /// <param name="PatientBaseDelay">First back-off step after throttling or a failure that needs a person (access denied, key locked).</param>
@@ -35,6 +35,14 @@ public sealed record CredentialCachePolicy(
 
     /// <summary>When to refresh credentials that live <paramref name="lifetime"/>: a 15 min session refreshes at 7.5 min left.</summary>
     public TimeSpan RefreshAheadFor(TimeSpan lifetime) => lifetime / 2 < RefreshAhead ? lifetime / 2 : RefreshAhead;
+
+    /// <summary>
+    /// The hand-out floor for credentials that live <paramref name="lifetime"/>: <see cref="MinimumRemaining"/>, but
+    /// at most a quarter of the lifetime (never under <see cref="ExpiryMargin"/>). Credentials living less than the
+    /// floor itself would otherwise be refetched by every request: a 2 min session has a 30 s floor.
+    /// </summary>
+    public TimeSpan MinimumRemainingFor(TimeSpan lifetime) =>
+        TimeSpan.FromTicks(Math.Max(ExpiryMargin.Ticks, Math.Min(MinimumRemaining.Ticks, (lifetime / 4).Ticks)));
 
     /// <summary>
     /// Exponential back-off with "equal jitter" after the <paramref name="failures"/>th failure in a row:

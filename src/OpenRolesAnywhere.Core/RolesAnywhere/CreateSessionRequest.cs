@@ -26,10 +26,17 @@ public sealed record CreateSessionRequest(
             throw new CredentialException(CredentialErrorKind.InvalidInput, $"'{ProfileArn}' is not a profile ARN (…:profile/ID).");
         }
 
-        if (!SessionDuration.IsAllowed(Duration))
+        foreach (var (field, problem) in new[]
         {
-            throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"The session duration must be {SessionDuration.Range}, not {Duration.TotalSeconds:0}.");
+            ("The session duration", SourceFieldRules.DurationProblem(Duration)),
+            ("The role session name", SourceFieldRules.RoleSessionNameProblem(RoleSessionName)),
+            ("The region", SourceFieldRules.RegionProblem(Region)),
+        })
+        {
+            if (problem is not null)
+            {
+                throw new CredentialException(CredentialErrorKind.InvalidInput, $"{field} {problem}");
+            }
         }
     }
 

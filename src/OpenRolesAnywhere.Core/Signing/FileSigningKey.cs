@@ -31,9 +31,11 @@ public sealed class FileSigningKey : ISigningKey
     public string Description { get; }
 
     /// <param name="password">For encrypted PKCS#8; asked for only when the file is encrypted.</param>
-    public static FileSigningKey Load(string path, Func<string?> password)
+    public static FileSigningKey Load(string path, Func<string?> password) => FromPem(ReadPem(path), path, password);
+
+    /// <summary>The key in <paramref name="pem"/>, or a <see cref="CredentialException"/> naming <paramref name="path"/>.</summary>
+    public static FileSigningKey FromPem(string pem, string path, Func<string?> password)
     {
-        var pem = ReadPem(path);
         var encrypted = pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
         var secret = encrypted
             ? password() ?? throw new CredentialException(CredentialErrorKind.KeyLocked,
@@ -53,9 +55,9 @@ public sealed class FileSigningKey : ISigningKey
                     key.ImportFromEncryptedPem(pem, secret);
                 }
             }
-            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            catch (Exception e) when (e is CryptographicException or ArgumentException or NotSupportedException)
             {
-                // Not this algorithm (or not a key at all, or the password is wrong): try the next, then report below.
+                // Not this algorithm (or not a key at all, a curve this platform lacks, or the password is wrong): try the next, then report below.
                 key.Dispose();
                 continue;
             }

@@ -12,6 +12,19 @@ public static class PublicKeys
     /// <summary>The kind of key, or a message saying why this key cannot sign CreateSession.</summary>
     public static SigningKeyKind KindOf(PublicKey key)
     {
+        try
+        {
+            return KindOfDecoded(key);
+        }
+        catch (Exception e) when (e is CryptographicException or NotSupportedException)
+        {
+            // A certificate or request whose key does not decode (an EC point off its curve, an unknown curve).
+            throw new CredentialException(CredentialErrorKind.KeyUnsupported, $"The public key is malformed ({e.Message}): it cannot have signed anything.", e);
+        }
+    }
+
+    private static SigningKeyKind KindOfDecoded(PublicKey key)
+    {
         if (key.GetRSAPublicKey() is { } rsa)
         {
             using (rsa)

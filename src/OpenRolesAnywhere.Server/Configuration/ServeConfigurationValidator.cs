@@ -1,7 +1,5 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OpenRolesAnywhere.Core;
-using OpenRolesAnywhere.Core.Configuration;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Core.RolesAnywhere;
 
@@ -11,7 +9,7 @@ namespace OpenRolesAnywhere.Server.Configuration;
 /// Checks the sources at start, before any key is touched, with messages that name the field
 /// (<c>Sources[1].RoleArn</c>) so a typo in the config file is found at once, not at the first request.
 /// </summary>
-internal sealed partial class ServeConfigurationValidator : IValidateOptions<ServeConfiguration>
+internal sealed class ServeConfigurationValidator : IValidateOptions<ServeConfiguration>
 {
     public ValidateOptionsResult Validate(string? name, ServeConfiguration options)
     {
@@ -30,10 +28,6 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
             {
                 failures.Add($"{field}.Name: every source needs a name (it is the path /v1/credentials/NAME).");
             }
-            else if (!SourceName().IsMatch(source.Name))
-            {
-                failures.Add($"{field}.Name: '{source.Name}' may hold only letters, digits, '.', '_' and '-'.");
-            }
             else if (!names.Add(source.Name))
             {
                 failures.Add($"{field}.Name: '{source.Name}' is used by two sources.");
@@ -47,18 +41,7 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
             CheckArn(failures, $"{field}.RoleArn", source.RoleArn, "iam", "role/", "an IAM role", required: true);
             CheckArn(failures, $"{field}.TrustAnchorArn", source.TrustAnchorArn, "rolesanywhere", "trust-anchor/", "a Roles Anywhere trust anchor", required: false);
             CheckArn(failures, $"{field}.ProfileArn", source.ProfileArn, "rolesanywhere", "profile/", "a Roles Anywhere profile", required: false);
-            try
-            {
-                var duration = Durations.Parse(source.SessionDuration, $"{field}.SessionDuration");
-                if (!SessionDuration.IsAllowed(duration))
-                {
-                    failures.Add($"{field}.SessionDuration: must be {SessionDuration.Range}, not {duration.TotalSeconds:0}.");
-                }
-            }
-            catch (CredentialException e)
-            {
-                failures.Add(e.Message);
-            }
+            failures.AddRange(SourceFieldRules.Check(source, property => $"{field}.{property}"));
         }
 
         if (options.DefaultSource is { } chosen && !options.Sources.Any(s => s.Name == chosen))
@@ -86,7 +69,4 @@ internal sealed partial class ServeConfigurationValidator : IValidateOptions<Ser
             failures.Add($"{field}: '{value}' is not the ARN of {what} (arn:aws:{service}:...:{resourcePrefix}...).");
         }
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex SourceName();
 }

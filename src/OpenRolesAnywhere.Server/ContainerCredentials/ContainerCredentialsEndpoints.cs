@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Server.Configuration;
 using OpenRolesAnywhere.Server.Responses;
@@ -19,18 +20,18 @@ internal static class ContainerCredentialsEndpoints
 
     public static IEndpointRouteBuilder MapContainerCredentials(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Path);
-        group.MapGet("", (HttpContext context, CredentialSources sources, CredentialCache cache, ServerToken token) =>
-            AnswerAsync(context, sources.Default, cache, token));
-        group.MapGet("/{name}", (string name, HttpContext context, CredentialSources sources, CredentialCache cache, ServerToken token) =>
-            sources.Named(name) is { } source ? AnswerAsync(context, source, cache, token) : Task.FromResult(Replies.UnknownSource(name, sources.Names)));
+        // Authenticated before anything else: even which sources exist is for token holders only.
+        var group = app.MapGroup(Path).AddEndpointFilter(async (invocation, next) =>
+            Authorize(invocation.HttpContext, invocation.HttpContext.RequestServices.GetRequiredService<ServerToken>()) ?? await next(invocation));
+        group.MapGet("", (HttpContext context, CredentialSources sources, CredentialCache cache) =>
+            AnswerAsync(context, sources.Default, cache));
+        group.MapGet("/{name}", (string name, HttpContext context, CredentialSources sources, CredentialCache cache) =>
+            sources.Named(name) is { } source ? AnswerAsync(context, source, cache) : Task.FromResult(Replies.UnknownSource(name, sources.Names)));
         return app;
     }
 
-    private static Task<IResult> AnswerAsync(HttpContext context, ICredentialSource source, CredentialCache cache, ServerToken token) =>
-        Authorize(context, token) is { } refusal
-            ? Task.FromResult(refusal)
-            : Replies.FromCacheAsync(cache, source, cached => Replies.Ok(CredentialJson.Container(cached)), context.RequestAborted);
+    private static Task<IResult> AnswerAsync(HttpContext context, ICredentialSource source, CredentialCache cache) =>
+        Replies.FromCacheAsync(cache, source, cached => Replies.Ok(CredentialJson.Container(cached)), context.RequestAborted);
 
     /// <summary>Null when the request carries the token; else the refusal (401 none, 403 wrong).</summary>
     public static IResult? Authorize(HttpContext context, ServerToken token)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenRolesAnywhere.Core;
@@ -44,13 +43,11 @@ internal static class Listeners
     public static void Configure(KestrelServerOptions kestrel, ServeOptions options, IReadOnlyList<ListenAddress> addresses, ISideListener? side)
     {
         kestrel.AddServerHeader = false;
-        kestrel.Limits.MaxRequestBodySize = MaximumBodyBytes;
-        kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
-        kestrel.Limits.MaxRequestHeaderCount = 64;
-        kestrel.Limits.MaxRequestLineSize = 4 * 1024;
-        kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
+        var systemd = SystemdSocketCount();
+        var listeners = (systemd > 0 ? systemd : addresses.Sum(a => a.IsLocalhost ? 2 : 1)) + (side is null ? 0 : 1) + (options.UnixSocket is null ? 0 : 1);
+        SetLimits(kestrel.Limits, listeners);
 
-        if (SystemdSocketCount() > 0)
+        if (systemd > 0)
         {
             kestrel.UseSystemd();
         }
@@ -69,7 +66,7 @@ internal static class Listeners
 
         if (options.UnixSocket is { } socket)
         {
-            PrepareUnixSocket(socket);
+            UnixSocketListener.Prepare(socket);
             kestrel.ListenUnixSocket(socket);
         }
     }
@@ -91,41 +88,43 @@ internal static class Listeners
         }
     }
 
-    /// <summary>Made in a 0700 directory, so nobody else can reach it before it is set to 0600 at start.</summary>
-    private static void PrepareUnixSocket(string path)
+    /// <summary>
+    /// Small requests, and no connection held for long without a request on it: an idle connection (before its
+    /// first byte or between requests) for 10 s, unfinished headers for 5 s, a body slower than 240 bytes/s
+    /// after 2 s. Each listener takes at most its share of the file descriptors (Kestrel counts connections
+    /// per listener), so connections alone can never exhaust them; some stay free for the runtime, files and
+    /// the connections to AWS.
+    /// </summary>
+    private static void SetLimits(KestrelServerLimits limits, int listeners)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory) && !OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-        }
-        catch (SocketException)
-        {
-            // Left behind by a server that died: nobody answers on it.
-            File.Delete(path);
-            return;
-        }
-
-        throw new CredentialException(CredentialErrorKind.InvalidInput,
-            $"Another server already listens on {path}. Stop it, or give this one another --socket.");
+        limits.MaxRequestBodySize = MaximumBodyBytes;
+        limits.MaxRequestHeadersTotalSize = 16 * 1024;
+        limits.MaxRequestHeaderCount = 64;
+        limits.MaxRequestLineSize = 4 * 1024;
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
+        limits.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+        limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(2));
+        limits.MaxConcurrentConnections = ConnectionsPerListener(DescriptorLimit(), listeners);
     }
 
-    public static void SecureUnixSocket(string path)
+    /// <summary>The descriptors left after a reserve of 256, shared by the listeners: from 16 to 4,096 connections each.</summary>
+    public static long ConnectionsPerListener(long descriptorLimit, int listeners) =>
+        Math.Clamp((descriptorLimit - 256) / Math.Max(listeners, 1), 16, 4096);
+
+    /// <summary>The soft limit on open files (<c>ulimit -n</c>), as <c>/proc/self/limits</c> says; 1,024 where that is unknown (not Linux).</summary>
+    private static long DescriptorLimit()
     {
-        if (!OperatingSystem.IsWindows())
+        const long Fallback = 1024;
+        try
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+            var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            return soft == "unlimited" ? long.MaxValue
+                : long.TryParse(soft, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : Fallback;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fallback;
         }
     }
 

@@ -12,7 +12,7 @@ namespace OpenRolesAnywhere.Server.Hosting;
 
 /// <summary>
 /// Start and stop: builds the sources (so a bad certificate fails the start, not the first request),
-/// warms the cache, secures the Unix socket, logs where clients find the server, and tells systemd
+/// warms the cache, logs where clients find the server, and tells systemd
 /// (<c>sd_notify</c> READY=1 / STOPPING=1 when <c>NOTIFY_SOCKET</c> is set).
 /// </summary>
 internal sealed class ServerLifecycle(
@@ -44,11 +44,6 @@ internal sealed class ServerLifecycle(
 
     private void OnStarted()
     {
-        if (options.UnixSocket is { } socket)
-        {
-            Listeners.SecureUnixSocket(socket);
-        }
-
         if (Listeners.SystemdSocketCount() is > 0 and var passed)
         {
             Log.SocketActivated(logger, passed);

@@ -62,10 +62,11 @@ internal static class ImdsEndpoints
             return refusal;
         }
 
-        // The real IMDS refuses proxied token requests: a hop through a proxy could hand the token to someone else.
-        if (context.Request.Headers.ContainsKey("X-Forwarded-For"))
+        // The real IMDS refuses proxied token requests (X-Forwarded-For): a hop through a proxy could hand the
+        // token to someone else. Proxies spell it many ways; every spelling is refused.
+        if (context.Request.Headers.Keys.FirstOrDefault(IsProxyHeader) is { } proxied)
         {
-            return Results.Text("Token requests that went through a proxy (X-Forwarded-For) are refused.", TextContentType, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Text($"Token requests that went through a proxy ({proxied}) are refused.", TextContentType, statusCode: StatusCodes.Status400BadRequest);
         }
 
         var ttl = context.Request.Headers[TokenTtlHeader];
@@ -79,6 +80,12 @@ internal static class ImdsEndpoints
         context.Response.Headers[TokenTtlHeader] = seconds.ToString(CultureInfo.InvariantCulture);
         return Results.Text(tokens.Issue(seconds), TextContentType);
     }
+
+    /// <summary><c>Forwarded</c>, <c>Via</c>, any <c>*Forwarded*</c> and any <c>*-IP</c> (X-Real-IP, True-Client-IP, CF-Connecting-IP...).</summary>
+    private static bool IsProxyHeader(string name) =>
+        name.Equals("Via", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("Forwarded", StringComparison.OrdinalIgnoreCase)
+        || name.EndsWith("-IP", StringComparison.OrdinalIgnoreCase);
 
     private static Task<IResult> CredentialsAsync(string name, HttpContext context, CredentialSources sources, CredentialCache cache, ImdsTokens tokens, ServeOptions options) =>
         Refusal(context, tokens, options) is { } refusal ? Task.FromResult(refusal)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -11,6 +12,7 @@ internal sealed class ImdsTokens(TimeProvider time)
 {
     public const int MaximumTtlSeconds = 21600;
     private const int MacLength = 25;
+    private static readonly SearchValues<char> UrlAlphabet = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
 
     public string Issue(int ttlSeconds)
@@ -23,7 +25,9 @@ internal sealed class ImdsTokens(TimeProvider time)
 
     public bool IsValid(string? token)
     {
-        if (token is not { Length: 44 })
+        // One encoding only: 33 bytes fill 44 base64url characters exactly, so with the alphabet checked no
+        // other string (standard alphabet, padding, whitespace) decodes to a valid token.
+        if (token is not { Length: 44 } || token.AsSpan().ContainsAnyExcept(UrlAlphabet))
         {
             return false;
         }

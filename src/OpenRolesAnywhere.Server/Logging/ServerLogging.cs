@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -17,7 +18,9 @@ internal static class ServerLogging
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             // A failed start is reported once, by the caller, with advice; not again here with a stack trace.
             .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
-            .Enrich.FromLogContext();
+            .Enrich.FromLogContext()
+            // Last: escapes what the enrichers before it added too.
+            .Enrich.With<ControlCharacterEscaper>();
         if (sinks is not null)
         {
             sinks(configuration);
@@ -35,11 +38,14 @@ internal static class ServerLogging
     }
 
     /// <summary>
-    /// Request log level: successes at Debug (a busy server answers thousands a second from cache),
-    /// refusals and errors above. The request logger records method, path (no query) and status: no headers.
+    /// Request log level: successes at Debug (a busy server answers thousands a second from cache), and so
+    /// clients that timed out or left (408, 499: <see cref="ClientFailures"/>), which anyone can cause in
+    /// any number; refusals and errors above. The request logger records method, path (no query) and
+    /// status: no headers.
     /// </summary>
     public static LogEventLevel RequestLevel(int status, Exception? exception) =>
         exception is not null || status >= 500 ? LogEventLevel.Error
+        : status is StatusCodes.Status408RequestTimeout or ClientFailures.ClientClosedRequest ? LogEventLevel.Debug
         : status >= 400 ? LogEventLevel.Warning
         : LogEventLevel.Debug;
 }

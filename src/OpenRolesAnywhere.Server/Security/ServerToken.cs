@@ -9,12 +9,14 @@ namespace OpenRolesAnywhere.Server.Security;
 
 /// <summary>
 /// The token container-credential clients send as <c>Authorization</c>. Read from the token file if it
-/// exists, else generated (256 random bits, base64url) and written 0600 without a trailing newline, which
-/// SDKs would send along and then reject. The file is watched: a rotated token takes effect without a restart.
+/// exists (only a regular file of ours that nobody else may read: <see cref="PrivateFile"/>), else generated
+/// (256 random bits, base64url) and written 0600 without a trailing newline, which SDKs would send along and
+/// then reject. The file is watched: a rotated token takes effect without a restart.
 /// </summary>
 internal sealed class ServerToken : IDisposable
 {
     private const int MaximumLength = 512;
+    private const string What = "The token file";
     private readonly ILogger _logger;
     private readonly FileSystemWatcher? _watcher;
     private byte[] _token;
@@ -23,9 +25,9 @@ internal sealed class ServerToken : IDisposable
     {
         Path = System.IO.Path.GetFullPath(path);
         _logger = logger;
-        if (File.Exists(Path))
+        if (PrivateFile.TryReadAllText(Path, What) is { } text)
         {
-            _token = Read(Path);
+            _token = Parse(Path, text);
         }
         else
         {
@@ -64,9 +66,9 @@ internal sealed class ServerToken : IDisposable
     {
         try
         {
-            if (File.Exists(Path))
+            if (PrivateFile.TryReadAllText(Path, What) is { } text)
             {
-                Volatile.Write(ref _token, Read(Path));
+                Volatile.Write(ref _token, Parse(Path, text));
                 Log.TokenReloaded(_logger, Path);
             }
         }
@@ -76,9 +78,8 @@ internal sealed class ServerToken : IDisposable
         }
     }
 
-    private static byte[] Read(string path)
+    private static byte[] Parse(string path, string text)
     {
-        var text = File.ReadAllText(path);
         if (text.Length == 0 || text.Length > MaximumLength)
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,

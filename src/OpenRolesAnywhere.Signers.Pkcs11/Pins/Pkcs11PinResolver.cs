@@ -1,4 +1,5 @@
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Configuration;
 using OpenRolesAnywhere.Signers.Pkcs11.Uris;
 
 namespace OpenRolesAnywhere.Signers.Pkcs11.Pins;
@@ -86,7 +87,8 @@ internal sealed class Pkcs11PinResolver
         try
         {
             // A trailing newline is how editors and `echo` end the file; it is never part of a PIN.
-            return File.ReadAllText(path).TrimEnd('\r', '\n');
+            return PrivateFile.TryReadAllText(path, "The pin-source file")?.TrimEnd('\r', '\n')
+                ?? throw new CredentialException(CredentialErrorKind.KeyLocked, $"The PIN file {path} (pin-source in {_uri}) does not exist.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

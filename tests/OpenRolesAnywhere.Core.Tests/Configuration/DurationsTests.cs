@@ -34,6 +34,35 @@ public sealed class DurationsTests
     }
 
     [Theory]
+    [InlineData("9223372036854775807s")]
+    [InlineData("9223372036854775807")]
+    [InlineData("1000000000000000")]
+    [InlineData("99999999999h")]
+    [InlineData("99999999999999999999999999999999h")]
+    [InlineData("1000000000000000000000000000000000ns")]
+    [InlineData("256204779h")]
+    public void Parse_BeyondWhatATimeSpanHolds_IsAUsageErrorNotAnOverflow(string text)
+    {
+        var error = Assert.Throws<CredentialException>(() => Durations.Parse(text, "--session-duration"));
+
+        Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+        Assert.Contains("--session-duration", error.Message, StringComparison.Ordinal);
+        Assert.Contains("too long", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\u0663s")]
+    [InlineData("\u0663")]
+    [InlineData("1\u0663h")]
+    public void Parse_DigitsOfAnotherScript_IsAUsageErrorNotAFormatException(string text)
+    {
+        var error = Assert.Throws<CredentialException>(() => Durations.Parse(text, "--session-duration"));
+
+        Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+        Assert.Contains("--session-duration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("99999999999999999999h")]
     [InlineData("9223372036854775807")]
     [InlineData("99999999999999999999999999999999h")]

@@ -92,10 +92,12 @@ public sealed class Pkcs11SigningKeyTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void OpenKey_PinFromFile_LogsIn()
     {
         var pinFile = Path.Combine(_hsm.Directory, "pin.txt");
         File.WriteAllText(pinFile, SoftHsmFixture.Pin + "\n");
+        File.SetUnixFileMode(pinFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         using var key = Source().OpenKey(_hsm.P256.KeyUri($"pin-source=file:{pinFile}"), new KeySourceOptions());
 
