@@ -151,6 +151,22 @@ public sealed class ProfileAndTrustAnchorSettingsTests : AdminHarnessTest
         Assert.Contains(Harness.ControlPlane.Calls, c => c.Operation == "DeleteAttributeMapping" && c.Query.Contains("specifiers=OU", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task DeleteAttributeMapping_SeveralSpecifiers_RepeatedQuerySignedAndAllRemoved()
+    {
+        await Harness.CreateCaWithProfileAsync();
+        await new PutAttributeMapping(Context).RunAsync(new AttributeMappingRequest("TestProfile", "issuer", ["CN", "OU", "O"]), CancellationToken.None);
+
+        var left = await new DeleteAttributeMapping(Context).RunAsync(new AttributeMappingRequest("TestProfile", "issuer", ["OU", "O"]), CancellationToken.None);
+
+        Assert.Equal(["CN"], left.AttributeMappings.Single(m => m.CertificateField == "x509Issuer").Specifiers);
+        Assert.Equal(["CN"], Harness.ControlPlane.Profiles.Single().AttributeMappings["x509Issuer"]);
+        var call = Harness.ControlPlane.Calls.Single(c => c.Operation == "DeleteAttributeMapping");
+        Assert.Equal(200, call.Status);
+        Assert.Contains("specifiers=OU", call.Query, StringComparison.Ordinal);
+        Assert.Contains("specifiers=O&", call.Query + "&", StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("extensions", new[] { "CN" }, "--certificate-field")]
     [InlineData("subject", new string[0], "--specifier")]
