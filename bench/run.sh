@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 artifacts="$root/artifacts"
 publish() { dotnet publish "$@" -c Release -r linux-x64 -v quiet -nologo >/dev/null; }
-publish "$root/src/OpenRolesAnywhere.Cli" -o "$artifacts/native"
+publish "$root/src/OpenRolesAnywhere.Cli" -o "$artifacts/linux-x64"
 # The JIT build for the ratio, ReadyToRun as a `dotnet tool` user would get at best.
 publish "$root/src/OpenRolesAnywhere.Cli" -p:PublishAot=false --self-contained false -p:PublishReadyToRun=true -o "$artifacts/bench-jit"
 publish "$root/bench/HelloWorld" -o "$artifacts/bench-hello"

@@ -23,7 +23,7 @@ internal static partial class Benchmarks
     /// </param>
     public static async Task<int> RunAsync(string artifacts, int seconds, bool onlyCredentialProcess = false, string? baselineDirectory = null)
     {
-        var cliDirectory = Path.Combine(artifacts, "native");
+        var cliDirectory = Path.Combine(artifacts, "linux-x64");
         using var temp = new TempDirectory();
         using var pki = TestPki.Create("Bench");
         using var key = TestKeys.Create("p256");

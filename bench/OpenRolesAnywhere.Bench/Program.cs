@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenRolesAnywhere.Bench;
 
-// bench/run.sh passes the artifacts folder (native/, bench-jit/, bench-hello/, bench-kestrel/), then the wrk
+// bench/run.sh passes the artifacts folder (linux-x64/, bench-jit/, bench-hello/, bench-kestrel/), then the wrk
 // duration in seconds, or `credential-process` (only that benchmark) and optionally a baseline CLI folder.
 return args.Length > 1 && args[1] == "credential-process"
     ? await Benchmarks.RunAsync(args[0], 0, onlyCredentialProcess: true, baselineDirectory: args.Length > 2 ? args[2] : null)

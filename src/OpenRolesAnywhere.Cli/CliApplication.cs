@@ -14,6 +14,7 @@ internal static class CliApplication
             new RequestCertificateCommand(environment),
             new ServeCommand(environment),
             new EnvCommand(environment),
+            new HealthCommand(environment),
             new Commands.Admin.AdminCommand(environment),
         };
 

@@ -7,6 +7,10 @@ internal static class ExitCodes
 {
     public const int Success = 0;
     public const int Unexpected = 1;
+
+    /// <summary>`health`: the server did not answer, or not healthily (1 is what container health checks expect).</summary>
+    public const int Unhealthy = 1;
+
     public const int Usage = 2;
     public const int Certificate = 3;
     public const int Key = 4;

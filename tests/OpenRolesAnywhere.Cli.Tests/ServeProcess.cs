@@ -41,10 +41,12 @@ internal sealed partial class ServeProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="launcher"/> (e.g. systemd-socket-activate, listening on <paramref name="port"/>) or
-    /// the CLI on a port the kernel picks, and waits until /healthz answers.
+    /// the CLI on a port the kernel picks, and waits until /healthz answers with every source's credentials
+    /// held (or, unless <paramref name="requireValidCredentials"/>, answers at all).
     /// </summary>
     /// <param name="wrapper">Runs the CLI under this command (a umask or a descriptor limit) without changing its flags.</param>
-    public static async Task<ServeProcess> StartAsync(IEnumerable<string> serveArguments, IDictionary<string, string?> environment, int? port = null, IEnumerable<string>? launcher = null, IEnumerable<string>? wrapper = null)
+    public static async Task<ServeProcess> StartAsync(IEnumerable<string> serveArguments, IDictionary<string, string?> environment, int? port = null,
+        IEnumerable<string>? launcher = null, IEnumerable<string>? wrapper = null, bool requireValidCredentials = true)
     {
         // SIGINT at its default, as under a terminal: a test run started in the background (`... &`, as some
         // CI runners do) passes SIGINT on as ignored, and the stop-signal test would then wait for nothing.
@@ -82,7 +84,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
                 }
 
                 using var health = server.Port == 0 ? null : await http.GetAsync(new Uri(server.BaseAddress, "/healthz"));
-                if (health is { IsSuccessStatusCode: true } && (await health.Content.ReadAsStringAsync()).Contains("\"status\":\"ok\"", StringComparison.Ordinal))
+                if (health is { IsSuccessStatusCode: true } && (!requireValidCredentials || (await health.Content.ReadAsStringAsync()).Contains("\"status\":\"ok\"", StringComparison.Ordinal)))
                 {
                     return server;
                 }

@@ -20,11 +20,20 @@ public static class CliExecutable
     public static Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
         ProcessRunner.RunAsync(Resolved.Value[0], [.. Resolved.Value.Skip(1), .. arguments], environment, timeout);
 
-    private static string[] Resolve() => Environment.GetEnvironmentVariable(Variable) switch
+    private static readonly Lazy<string> Native = new(ResolveNative);
+
+    /// <summary>
+    /// The native executable, whatever <c>OPENROLESANYWHERE_CLI</c> says for the other tests (the container image
+    /// needs it even in a quick JIT run): the one named there, else the one published into artifacts/linux-x64.
+    /// </summary>
+    public static string NativeExecutable() => Native.Value;
+
+    private static string[] Resolve() => Environment.GetEnvironmentVariable(Variable) == "jit" ? ["dotnet", BuiltAssembly()] : [Native.Value];
+
+    private static string ResolveNative() => Environment.GetEnvironmentVariable(Variable) switch
     {
-        "jit" => ["dotnet", BuiltAssembly()],
-        { Length: > 0 } path => File.Exists(path) ? [Path.GetFullPath(path)] : throw new FileNotFoundException($"{Variable} names no file.", path),
-        _ => [Publish()],
+        { Length: > 0 } path when path != "jit" => File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{Variable} names no file.", path),
+        _ => Publish(),
     };
 
     /// <summary>The dll built beside a test project that references the CLI (its runtimeconfig and deps come along).</summary>
@@ -34,11 +43,11 @@ public static class CliExecutable
         return File.Exists(path) ? path : throw new FileNotFoundException("The test project must reference OpenRolesAnywhere.Cli.", path);
     }
 
-    /// <summary>The README's publish command, into artifacts/native (incremental: quick when nothing changed).</summary>
+    /// <summary>The README's publish command, into artifacts/linux-x64 where docker/Dockerfile takes it (incremental).</summary>
     private static string Publish()
     {
         var root = ProcessRunner.RepositoryRoot();
-        var output = Path.Combine(root, "artifacts", "native");
+        var output = Path.Combine(root, "artifacts", "linux-x64");
         var result = ProcessRunner.RunAsync("dotnet",
                 ["publish", Path.Combine(root, "src", "OpenRolesAnywhere.Cli"), "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo"],
                 timeout: TimeSpan.FromMinutes(30), workingDirectory: root)

@@ -22,26 +22,7 @@ internal sealed class ServeConfigurationValidator : IValidateOptions<ServeConfig
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Sources.Count; i++)
         {
-            var source = options.Sources[i];
-            var field = $"Sources[{i}]";
-            if (string.IsNullOrWhiteSpace(source.Name))
-            {
-                failures.Add($"{field}.Name: every source needs a name (it is the path /v1/credentials/NAME).");
-            }
-            else if (!names.Add(source.Name))
-            {
-                failures.Add($"{field}.Name: '{source.Name}' is used by two sources.");
-            }
-
-            if (string.IsNullOrWhiteSpace(source.Certificate) && string.IsNullOrWhiteSpace(source.Name))
-            {
-                failures.Add($"{field}.Certificate: give the certificate file (or a Name saved as NAME.pem).");
-            }
-
-            CheckArn(failures, $"{field}.RoleArn", source.RoleArn, "iam", "role/", "an IAM role", required: true);
-            CheckArn(failures, $"{field}.TrustAnchorArn", source.TrustAnchorArn, "rolesanywhere", "trust-anchor/", "a Roles Anywhere trust anchor", required: false);
-            CheckArn(failures, $"{field}.ProfileArn", source.ProfileArn, "rolesanywhere", "profile/", "a Roles Anywhere profile", required: false);
-            failures.AddRange(SourceFieldRules.Check(source, property => $"{field}.{property}"));
+            CheckSource(failures, names, options.Sources[i], $"Sources[{i}]");
         }
 
         if (options.DefaultSource is { } chosen && !options.Sources.Any(s => s.Name == chosen))
@@ -50,6 +31,28 @@ internal sealed class ServeConfigurationValidator : IValidateOptions<ServeConfig
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckSource(List<string> failures, HashSet<string> names, CredentialSourceOptions source, string field)
+    {
+        if (string.IsNullOrWhiteSpace(source.Name))
+        {
+            failures.Add($"{field}.Name: every source needs a name (it is the path /v1/credentials/NAME).");
+        }
+        else if (!names.Add(source.Name))
+        {
+            failures.Add($"{field}.Name: '{source.Name}' is used by two sources.");
+        }
+
+        if (string.IsNullOrWhiteSpace(source.Certificate) && string.IsNullOrWhiteSpace(source.Name))
+        {
+            failures.Add($"{field}.Certificate: give the certificate file (or a Name saved as NAME.pem).");
+        }
+
+        CheckArn(failures, $"{field}.RoleArn", source.RoleArn, "iam", "role/", "an IAM role", required: true);
+        CheckArn(failures, $"{field}.TrustAnchorArn", source.TrustAnchorArn, "rolesanywhere", "trust-anchor/", "a Roles Anywhere trust anchor", required: false);
+        CheckArn(failures, $"{field}.ProfileArn", source.ProfileArn, "rolesanywhere", "profile/", "a Roles Anywhere profile", required: false);
+        failures.AddRange(SourceFieldRules.Check(source, property => $"{field}.{property}"));
     }
 
     private static void CheckArn(List<string> failures, string field, string? value, string service, string resourcePrefix, string what, bool required)

@@ -19,15 +19,23 @@ public sealed class SshAgentProcess : IDisposable
     /// <summary>An environment where <c>SSH_AUTH_SOCK</c> names this agent and nothing else is set.</summary>
     public Func<string, string?> Environment => name => name == "SSH_AUTH_SOCK" ? SocketPath : null;
 
-    public static SshAgentProcess Start(string socketPath)
+    /// <param name="socketPath">Where the agent listens.</param>
+    /// <param name="launcher">A command that runs ssh-agent, such as <c>setpriv --reuid=...</c> for an agent of another
+    /// user (OpenSSH's agent serves only its own uid and root).</param>
+    public static SshAgentProcess Start(string socketPath, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo("ssh-agent")
+        var command = (launcher ?? []).Concat(["ssh-agent", "-D", "-a", socketPath]).ToList();
+        var start = new ProcessStartInfo(command[0])
         {
-            ArgumentList = { "-D", "-a", socketPath },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment.Remove("DISPLAY"); // with no display and no askpass, confirmations (ssh-add -c) are refused
         start.Environment.Remove("SSH_ASKPASS");
         // ssh-agent binds (the socket file appears) before it listens: a client connecting in between is
