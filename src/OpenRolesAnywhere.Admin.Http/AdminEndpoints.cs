@@ -14,7 +14,7 @@ namespace OpenRolesAnywhere.Admin.Http;
 /// bodies. Handlers only throw; <see cref="AdminProblems.FilterAsync"/> answers. <c>serve</c> maps them on
 /// the admin listener only (<see cref="AdminListener"/>).
 /// </summary>
-public static class AdminEndpoints
+public static partial class AdminEndpoints
 {
     /// <summary>Every admin route is under this path.</summary>
     public const string RoutePrefix = "/admin";
@@ -36,6 +36,8 @@ public static class AdminEndpoints
         group.MapPost("/crl", PublishCrlAsync);
         group.MapGet("/crl", (PublishCrl publish) => TypedResults.Bytes(publish.Latest()
             ?? throw new CredentialException(CredentialErrorKind.NotFound, "No CRL has been published yet: POST /admin/crl first."), CrlContentType));
+        MapProfileSettings(group);
+        MapTrustAnchors(group);
         return group;
     }
 
@@ -56,7 +58,12 @@ public static class AdminEndpoints
     {
         var body = await AdminBody.ReadJsonAsync(context.Request, AdminJson.Default.CreateProfileBody, options.MaxRequestBytes, cancellationToken);
         var profile = await createProfile.RunAsync(new CreateProfileRequest(
-            AdminBody.Required(body.Name, "name"), body.RoleArns, Durations.Parse(body.SessionDuration ?? "3600s", "sessionDuration")), cancellationToken);
+            AdminBody.Required(body.Name, "name"), body.RoleArns, Durations.Parse(body.SessionDuration ?? "3600s", "sessionDuration"))
+        {
+            Settings = body.Settings,
+            RequireInstanceProperties = body.RequireInstanceProperties,
+            Enabled = body.Enabled,
+        }, cancellationToken);
         context.Response.Headers.Location = $"/admin/profiles/{profile.Id}";
         return TypedResults.Json(profile, AdminJson.Default.ProfileSummary, statusCode: StatusCodes.Status201Created);
     }

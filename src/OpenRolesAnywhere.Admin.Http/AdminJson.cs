@@ -23,4 +23,10 @@ public sealed record PublishCrlResponse(string CrlArn, bool Imported, string Crl
 [JsonSerializable(typeof(IReadOnlyList<LedgerEntry>))]
 [JsonSerializable(typeof(LedgerEntry))]
 [JsonSerializable(typeof(PublishCrlResponse))]
+[JsonSerializable(typeof(UpdateProfileBody))]
+[JsonSerializable(typeof(AttributeMappingBody))]
+[JsonSerializable(typeof(NotificationSettingsBody))]
+[JsonSerializable(typeof(ProfileDetail))]
+[JsonSerializable(typeof(TrustAnchorDetail))]
+[JsonSerializable(typeof(IReadOnlyList<TrustAnchorDetail>))]
 internal sealed partial class AdminJson : JsonSerializerContext;

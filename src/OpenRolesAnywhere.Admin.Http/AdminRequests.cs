@@ -1,3 +1,4 @@
+using OpenRolesAnywhere.CertificateAuthority.ControlPlane;
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
 using OpenRolesAnywhere.Core.Credentials;
 
@@ -76,6 +77,53 @@ public sealed record CreateProfileBody
     public IReadOnlyList<string> RoleArns { get; init; } = [];
 
     public string? SessionDuration { get; init; }
+
+    /// <summary>The policy document itself, as text (the CLI reads it from a file).</summary>
+    public string? SessionPolicy { get; init; }
+
+    public IReadOnlyList<string>? ManagedPolicyArns { get; init; }
+
+    public bool? AcceptRoleSessionName { get; init; }
+
+    public bool RequireInstanceProperties { get; init; }
+
+    public bool Enabled { get; init; } = true;
+
+    internal ProfileSettings Settings => new() { SessionPolicy = SessionPolicy, ManagedPolicyArns = ManagedPolicyArns, AcceptRoleSessionName = AcceptRoleSessionName };
+}
+
+/// <summary><c>PATCH /admin/profiles/{profile}</c>: members left out stay as they are.</summary>
+public sealed record UpdateProfileBody
+{
+    public IReadOnlyList<string>? RoleArns { get; init; }
+
+    public string? SessionDuration { get; init; }
+
+    public string? SessionPolicy { get; init; }
+
+    public IReadOnlyList<string>? ManagedPolicyArns { get; init; }
+
+    public bool? AcceptRoleSessionName { get; init; }
+
+    public bool? Enabled { get; init; }
+}
+
+/// <summary><c>PUT /admin/profiles/{profile}/mappings</c>: the certificate part (subject, issuer, san) and its specifiers.</summary>
+public sealed record AttributeMappingBody
+{
+    public string? CertificateField { get; init; }
+
+    public IReadOnlyList<string> Specifiers { get; init; } = [];
+}
+
+/// <summary><c>PUT /admin/trust-anchors/{anchor}/notifications</c>: the event is ca or end-entity.</summary>
+public sealed record NotificationSettingsBody
+{
+    public string? Event { get; init; }
+
+    public bool Enabled { get; init; } = true;
+
+    public int? ThresholdDays { get; init; }
 }
 
 /// <summary><c>POST /admin/certificates</c> as JSON; the CSR may instead be the raw body, with these as query parameters.</summary>

@@ -28,6 +28,15 @@ public static class AdminServiceCollectionExtensions
         services.AddSingleton<ListCertificates>();
         services.AddSingleton<RevokeCertificate>();
         services.AddSingleton<PublishCrl>();
+        services.AddSingleton<UpdateProfile>();
+        services.AddSingleton<ShowProfile>();
+        services.AddSingleton<PutAttributeMapping>();
+        services.AddSingleton<DeleteAttributeMapping>();
+        services.AddSingleton<PutNotificationSettings>();
+        services.AddSingleton<ResetNotificationSettings>();
+        services.AddSingleton<ListTrustAnchors>();
+        services.AddSingleton<SetTrustAnchorEnabled>();
+        services.AddSingleton<DeleteTrustAnchor>();
         return services;
     }
 }

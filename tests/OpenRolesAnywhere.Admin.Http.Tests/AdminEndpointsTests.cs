@@ -25,7 +25,7 @@ namespace OpenRolesAnywhere.Admin.Http.Tests;
 /// upset the server's IMDS tests with the .NET SDK when both ran in one process.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
+public sealed partial class AdminEndpointsTests : IAsyncLifetime, IDisposable
 {
     private const string AccessKeyId = "AKIAADMINROUTES00001";
     private const string SecretAccessKey = "admin-routes-secret/0123456789abcdefghij";

@@ -16,6 +16,11 @@ public sealed class AdminCommandTests : IAsyncLifetime
     [InlineData("create-profile", "--role-arn")]
     [InlineData("accept-request", "--request-file")]
     [InlineData("revoke", "--serial")]
+    [InlineData("update-profile", "--profile")]
+    [InlineData("show-profile", "--profile")]
+    [InlineData("put-attribute-mapping", "--specifier")]
+    [InlineData("put-notification-settings", "--event")]
+    [InlineData("delete-trust-anchor", "--trust-anchor")]
     public async Task Admin_RequiredFlagMissing_UsageExitNamingTheFlag(string command, string flag)
     {
         var (exitCode, output, error) = await _cli.RunAsync("admin", command);
@@ -23,6 +28,52 @@ public sealed class AdminCommandTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Equal("", output);
         Assert.Contains(flag, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"Version\":\"2012-10-17\",", "is not valid JSON")]
+    [InlineData("\"just a string\"", "not an IAM policy document")]
+    public async Task UpdateProfile_SessionPolicyFileNotAPolicy_UsageExitNamingTheFlag(string policy, string expected)
+    {
+        var file = _cli.Temp.File("policy.json");
+        await File.WriteAllTextAsync(file, policy);
+
+        var (exitCode, output, error) = await _cli.RunAsync("admin", "update-profile", "--profile", "P", "--session-policy", file);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("--session-policy", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpdateProfile_SessionPolicyFileMissing_UsageExitNamingTheFile()
+    {
+        var missing = _cli.Temp.File("no-policy.json");
+
+        var (exitCode, _, error) = await _cli.RunAsync("admin", "update-profile", "--profile", "P", "--session-policy", missing);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains(missing, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "update-profile", "--profile", "P", "--enable", "--disable" }, "--enable or --disable")]
+    [InlineData(new[] { "update-profile", "--profile", "P" }, "Nothing to change")]
+    [InlineData(new[] { "update-profile", "--profile", "P", "--managed-policy-arn", "arn:aws:iam::123456789012:role/R" }, "--managed-policy-arn")]
+    [InlineData(new[] { "put-notification-settings", "--event", "ca", "--threshold-days", "0" }, "--threshold-days must be 1 to 360")]
+    [InlineData(new[] { "put-notification-settings", "--event", "ca", "--threshold-days", "361" }, "--threshold-days must be 1 to 360")]
+    [InlineData(new[] { "put-notification-settings", "--event", "ca" }, "needs --threshold-days")]
+    [InlineData(new[] { "put-notification-settings", "--event", "crl", "--threshold-days", "9" }, "--event 'crl'")]
+    [InlineData(new[] { "put-attribute-mapping", "--profile", "P", "--certificate-field", "extensions", "--specifier", "CN" }, "--certificate-field 'extensions'")]
+    [InlineData(new[] { "delete-attribute-mapping", "--profile", "P", "--certificate-field", "subject", "--specifier", "C N" }, "--specifier 'C N'")]
+    public async Task ControlPlaneCommands_BadValue_UsageExitBeforeAnyCall(string[] arguments, string expected)
+    {
+        var (exitCode, output, error) = await _cli.RunAsync(["admin", .. arguments]);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
     [Fact]

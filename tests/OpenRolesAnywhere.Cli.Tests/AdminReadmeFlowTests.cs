@@ -17,7 +17,7 @@ namespace OpenRolesAnywhere.Cli.Tests;
 /// the verifying fake, trusting the CA that create-ca made.
 /// </summary>
 [Collection(SoftHsmCliTests.Name)]
-public sealed class AdminReadmeFlowTests : IClassFixture<SshAgentFixture>, IAsyncLifetime, IDisposable
+public sealed partial class AdminReadmeFlowTests : IClassFixture<SshAgentFixture>, IAsyncLifetime, IDisposable
 {
     private const string AccessKeyId = "AKIAREADMEADMIN00001";
     private const string SecretAccessKey = "readme-admin-secret/0123456789abcdefghij";

@@ -18,11 +18,14 @@ public sealed class ControlPlaneDirectory : IRolesAnywhereDirectory
         _client = new(() => new RolesAnywhereControlPlaneClient(http, endpoint, region, Credentials(settings), time));
     }
 
-    public Task<TrustAnchorDetail> GetTrustAnchorAsync(string trustAnchorArn, CancellationToken cancellationToken) =>
-        _client.Value.GetTrustAnchorAsync(Id(trustAnchorArn, "trust-anchor/"), cancellationToken);
+    public Task<Core.Diagnostics.TrustAnchorDetail> GetTrustAnchorAsync(string trustAnchorArn, CancellationToken cancellationToken) =>
+        _client.Value.GetTrustAnchorSourceAsync(Id(trustAnchorArn, "trust-anchor/"), cancellationToken);
 
-    public Task<ProfileDetail> GetProfileAsync(string profileArn, CancellationToken cancellationToken) =>
-        _client.Value.GetProfileAsync(Id(profileArn, "profile/"), cancellationToken);
+    public async Task<Core.Diagnostics.ProfileDetail> GetProfileAsync(string profileArn, CancellationToken cancellationToken)
+    {
+        var detail = await _client.Value.GetProfileAsync(Id(profileArn, "profile/"), cancellationToken);
+        return new(detail.Profile.Arn, detail.Profile.Enabled, detail.Profile.RoleArns, detail.Profile.DurationSeconds, detail.AcceptRoleSessionName);
+    }
 
     public async Task<IReadOnlyList<CrlDetail>> ListCrlsAsync(string trustAnchorArn, CancellationToken cancellationToken) =>
         [.. (await _client.Value.ListCrlsAsync(cancellationToken)).Where(c => c.TrustAnchorArn == trustAnchorArn)];

@@ -16,7 +16,7 @@ namespace OpenRolesAnywhere.CertificateAuthority.ControlPlane;
 /// project's own SigV4 HMAC signer because the SDK package for this API is not available to us.
 /// Credentials come from the AWS SDK's resolution and are asked for afresh on each call, so they refresh.
 /// </summary>
-internal sealed class RolesAnywhereControlPlaneClient
+internal sealed partial class RolesAnywhereControlPlaneClient
 {
     private const int PageSize = 50;
     private readonly AwsRequestPipeline _pipeline;
@@ -50,19 +50,21 @@ internal sealed class RolesAnywhereControlPlaneClient
         return TrustAnchor(Member(response.RootElement, "trustAnchor", "CreateTrustAnchor"));
     }
 
-    public async Task<ProfileSummary> CreateProfileAsync(
-        string name, IReadOnlyList<string> roleArns, int durationSeconds, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public async Task<ProfileDetail> CreateProfileAsync(
+        string name, IReadOnlyList<string> roleArns, int durationSeconds, NewProfileOptions options, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
         var body = new JsonObject
         {
             ["name"] = name,
-            ["enabled"] = true,
-            ["roleArns"] = new JsonArray(roleArns.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray()),
+            ["enabled"] = options.Enabled,
+            ["roleArns"] = Strings(roleArns),
             ["durationSeconds"] = durationSeconds,
+            ["requireInstanceProperties"] = options.RequireInstanceProperties,
             ["tags"] = Tags(tags),
         };
+        AddSettings(body, options.Settings);
         using var response = await SendAsync(HttpMethod.Post, "/profiles", [], body, "CreateProfile", cancellationToken);
-        return Profile(Member(response.RootElement, "profile", "CreateProfile"));
+        return ProfileDetail(Member(response.RootElement, "profile", "CreateProfile"));
     }
 
     public Task<IReadOnlyList<TrustAnchorSummary>> ListTrustAnchorsAsync(CancellationToken cancellationToken) =>
@@ -92,23 +94,16 @@ internal sealed class RolesAnywhereControlPlaneClient
         return Crl(Member(response.RootElement, "crl", "UpdateCrl"));
     }
 
-    public async Task<TrustAnchorDetail> GetTrustAnchorAsync(string trustAnchorId, CancellationToken cancellationToken)
+    /// <summary>GetTrustAnchor as doctor reads it: the anchor's state and its CA certificate.</summary>
+    public async Task<Core.Diagnostics.TrustAnchorDetail> GetTrustAnchorSourceAsync(string trustAnchorId, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, "/trustanchor/" + Uri.EscapeDataString(trustAnchorId), [], null, "GetTrustAnchor", cancellationToken);
         var anchor = Member(response.RootElement, "trustAnchor", "GetTrustAnchor");
         var source = anchor.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
         var data = source.ValueKind == JsonValueKind.Object && source.TryGetProperty("sourceData", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
-        return new TrustAnchorDetail(Required(anchor, "trustAnchorArn"), Flag(anchor, "enabled"),
+        return new Core.Diagnostics.TrustAnchorDetail(Required(anchor, "trustAnchorArn"), Flag(anchor, "enabled"),
             source.ValueKind == JsonValueKind.Object ? Optional(source, "sourceType") : null,
             data.ValueKind == JsonValueKind.Object ? Optional(data, "x509CertificateData") : null);
-    }
-
-    public async Task<ProfileDetail> GetProfileAsync(string profileId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(HttpMethod.Get, "/profile/" + Uri.EscapeDataString(profileId), [], null, "GetProfile", cancellationToken);
-        var element = Member(response.RootElement, "profile", "GetProfile");
-        var summary = Profile(element);
-        return new ProfileDetail(summary.Arn, summary.Enabled, summary.RoleArns, summary.DurationSeconds, Flag(element, "acceptRoleSessionName"));
     }
 
     /// <summary>Every CRL of the account, with its data.</summary>
@@ -205,7 +200,7 @@ internal sealed class RolesAnywhereControlPlaneClient
 
     private static ProfileSummary Profile(JsonElement e) => new(
         Required(e, "profileArn"), Required(e, "profileId"), Optional(e, "name") ?? "", Flag(e, "enabled"),
-        e.TryGetProperty("roleArns", out var roles) && roles.ValueKind == JsonValueKind.Array ? roles.EnumerateArray().Select(r => r.GetString() ?? "").ToList() : [],
+        StringList(e, "roleArns"),
         e.TryGetProperty("durationSeconds", out var duration) && duration.ValueKind == JsonValueKind.Number ? duration.GetInt32() : null);
 
     private static CrlSummary Crl(JsonElement e) => new(

@@ -20,6 +20,15 @@ public static class AdminFields
     public const string CommonName = "common name";
     public const string Country = "country";
     public const string Expiring = "expiring";
+    public const string Profile = "profile";
+    public const string SessionPolicy = "session policy";
+    public const string ManagedPolicyArn = "managed policy arn";
+    public const string TrustAnchor = "trust anchor";
+    public const string CertificateField = "certificate field";
+    public const string Specifier = "specifier";
+    public const string Event = "event";
+    public const string ThresholdDays = "threshold days";
+    public const string AcceptRoleSessionName = "accept role session name";
 
     /// <summary>The field as the library says it.</summary>
     public static string Plain(string field) => field;

@@ -1,3 +1,4 @@
+using OpenRolesAnywhere.CertificateAuthority.ControlPlane;
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
 using OpenRolesAnywhere.CertificateAuthority.Ledger;
 using OpenRolesAnywhere.Core.Credentials;
@@ -15,7 +16,32 @@ public sealed record CreateCaResult(
     string CertificatePem, string? KmsKeyArn, string TrustAnchorArn, string SerialNumber, bool ReusedCertificate, string CaKey, IReadOnlyList<string> Warnings);
 
 /// <summary><c>admin create-profile</c>.</summary>
-public sealed record CreateProfileRequest(string Name, IReadOnlyList<string> RoleArns, TimeSpan SessionDuration);
+public sealed record CreateProfileRequest(string Name, IReadOnlyList<string> RoleArns, TimeSpan SessionDuration)
+{
+    public ProfileSettings Settings { get; init; } = new();
+
+    public bool RequireInstanceProperties { get; init; }
+
+    public bool Enabled { get; init; } = true;
+}
+
+/// <summary><c>admin update-profile</c>: the profile by name (as created here or listed), ARN or id; null leaves a setting as it is.</summary>
+public sealed record UpdateProfileRequest(string Profile)
+{
+    public IReadOnlyList<string>? RoleArns { get; init; }
+
+    public TimeSpan? SessionDuration { get; init; }
+
+    public ProfileSettings Settings { get; init; } = new();
+
+    public bool? Enabled { get; init; }
+}
+
+/// <summary><c>admin put-attribute-mapping</c> / <c>delete-attribute-mapping</c>: the field is subject, issuer or san (or AWS's x509Subject...).</summary>
+public sealed record AttributeMappingRequest(string Profile, string CertificateField, IReadOnlyList<string> Specifiers);
+
+/// <summary><c>admin put-notification-settings</c>: the trust anchor defaults to this CA's; the event is ca or end-entity.</summary>
+public sealed record NotificationSettingsRequest(string? TrustAnchor, string Event, bool Enabled, int? ThresholdDays);
 
 /// <summary><c>admin accept-request</c>: the request is a CSR PEM or a bare public key PEM; the profile defaults to the last created.</summary>
 public sealed record AcceptRequestRequest(

@@ -237,6 +237,47 @@ public sealed class ControlPlaneTests : AdminHarnessTest
         Assert.Equal("MissingAuthenticationTokenException", response.Headers.GetValues("X-Amzn-ErrorType").Single());
     }
 
+    [Theory]
+    [InlineData(0, "greater than or equal to 1")]
+    [InlineData(361, "less than or equal to 360")]
+    public async Task FakeControlPlane_NotificationThresholdOutOfRange_Refused(int days, string expected)
+    {
+        var (_, ca, _) = await Harness.CreateCaWithProfileAsync();
+        var id = ca.TrustAnchorArn[(ca.TrustAnchorArn.LastIndexOf('/') + 1)..];
+
+        var (status, type, message) = await SendRawAsync(HttpMethod.Patch, "/put-notifications-settings", new JsonObject
+        {
+            ["trustAnchorId"] = id,
+            ["notificationSettings"] = new JsonArray(new JsonObject { ["enabled"] = true, ["event"] = "CA_CERTIFICATE_EXPIRY", ["threshold"] = days }),
+        });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException"), (status, type));
+        Assert.Contains($"at 'notificationSettings.1.member.threshold' failed to satisfy constraint: Member must have value {expected}", message, StringComparison.Ordinal);
+        Assert.Equal(45, Harness.ControlPlane.TrustAnchors.Single().NotificationSettings.Single(s => s.Event == "CA_CERTIFICATE_EXPIRY").Threshold);
+    }
+
+    [Fact]
+    public async Task FakeControlPlane_BadMappingFieldOrSessionPolicy_Refused()
+    {
+        var (_, _, profileArn) = await Harness.CreateCaWithProfileAsync();
+        var id = profileArn[(profileArn.LastIndexOf('/') + 1)..];
+
+        var (_, fieldType, field) = await SendRawAsync(HttpMethod.Put, $"/profiles/{id}/mappings", new JsonObject
+        {
+            ["certificateField"] = "x509Extensions",
+            ["mappingRules"] = new JsonArray(new JsonObject { ["specifier"] = "CN" }),
+        });
+        var (policyStatus, policyType, policy) = await SendRawAsync(HttpMethod.Patch, $"/profile/{id}", new JsonObject { ["sessionPolicy"] = "{not json" });
+        var (missingStatus, missingType, _) = await SendRawAsync(HttpMethod.Patch, $"/profile/{Guid.NewGuid()}", new JsonObject { ["durationSeconds"] = 900 });
+
+        Assert.Equal("ValidationException", fieldType);
+        Assert.Contains("Member must satisfy enum value set: [x509Subject, x509Issuer, x509SAN]", field, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationException"), (policyStatus, policyType));
+        Assert.Contains("session policy", policy, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.NotFound, "ResourceNotFoundException"), (missingStatus, missingType));
+        Assert.Null(Harness.ControlPlane.Profiles.Single().SessionPolicy);
+    }
+
     /// <summary>A correctly signed request with whatever body the test wants, past our client's own checks.</summary>
     private async Task<(HttpStatusCode Status, string? Type, string Message)> SendRawAsync(HttpMethod method, string path, JsonObject body)
     {

@@ -17,7 +17,7 @@ namespace OpenRolesAnywhere.TestCommon.FakeRolesAnywhereControlPlane;
 /// anchors that are not CA certificates and CRLs not signed by their trust anchor, and answers with the
 /// model's response shapes and AWS's error shape.
 /// </summary>
-public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
+public sealed partial class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
 {
     public const string Account = "123456789012";
     private readonly ConcurrentDictionary<string, FakeTrustAnchor> _trustAnchors = new();
@@ -159,10 +159,9 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
                 "ListProfiles" => List(Profiles, "profiles", ProfileJson, request.Query),
                 "ListCrls" => List(Crls, "crls", CrlJson, request.Query),
                 "GetTrustAnchor" => new JsonObject { ["trustAnchor"] = TrustAnchorJson(Find(_trustAnchors, match.Value.UriLabels["trustAnchorId"])) },
-                "GetProfile" => new JsonObject { ["profile"] = ProfileJson(Find(_profiles, match.Value.UriLabels["profileId"])) },
                 "ImportCrl" => ImportCrl(json!.Value),
                 "UpdateCrl" => UpdateCrl(match.Value.UriLabels["crlId"], json),
-                _ => throw new ServiceError(501, "NotImplementedException", $"The fake does not implement {operation}."),
+                _ => Settings(operation!, match.Value.UriLabels, json, request.Query),
             };
             var status = ServiceModel.RolesAnywhere.ResponseCode(operation!);
             _calls.Enqueue(new FakeControlPlaneCall(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", operation, status, null));
@@ -209,7 +208,11 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
         var profile = new FakeProfile(id, $"arn:aws:rolesanywhere:{Region}:{Account}:profile/{id}", body.GetProperty("name").GetString()!,
             body.TryGetProperty("enabled", out var enabled) && enabled.GetBoolean(),
             body.GetProperty("roleArns").EnumerateArray().Select(r => r.GetString()!).ToList(),
-            body.TryGetProperty("durationSeconds", out var duration) ? duration.GetInt32() : 3600, Tags(body));
+            body.TryGetProperty("durationSeconds", out var duration) ? duration.GetInt32() : 3600, Tags(body))
+        {
+            RequireInstanceProperties = body.TryGetProperty("requireInstanceProperties", out var require) && require.GetBoolean(),
+        };
+        profile = WithSettings(profile, body);
         Add(_profiles, id, profile);
         return new JsonObject { ["profile"] = ProfileJson(profile) };
     }
@@ -339,6 +342,7 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
         ["name"] = anchor.Name,
         ["enabled"] = anchor.Enabled,
         ["source"] = new JsonObject { ["sourceType"] = anchor.SourceType, ["sourceData"] = new JsonObject { ["x509CertificateData"] = anchor.CertificateData } },
+        ["notificationSettings"] = new JsonArray(anchor.NotificationSettings.Select(n => (JsonNode?)NotificationJson(n)).ToArray()),
         ["createdAt"] = "2026-11-24T00:00:00Z",
         ["updatedAt"] = "2026-11-24T00:00:00Z",
     };
@@ -351,8 +355,15 @@ public sealed class FakeRolesAnywhereControlPlaneServer : IAsyncDisposable
         ["enabled"] = profile.Enabled,
         ["roleArns"] = new JsonArray(profile.RoleArns.Select(r => (JsonNode?)r).ToArray()),
         ["durationSeconds"] = profile.DurationSeconds,
+        ["requireInstanceProperties"] = profile.RequireInstanceProperties,
         ["acceptRoleSessionName"] = profile.AcceptRoleSessionName,
-        ["requireInstanceProperties"] = false,
+        ["sessionPolicy"] = profile.SessionPolicy,
+        ["managedPolicyArns"] = new JsonArray(profile.ManagedPolicyArns.Select(a => (JsonNode?)a).ToArray()),
+        ["attributeMappings"] = new JsonArray(profile.AttributeMappings.Select(m => (JsonNode?)new JsonObject
+        {
+            ["certificateField"] = m.Key,
+            ["mappingRules"] = new JsonArray(m.Value.Select(r => (JsonNode?)new JsonObject { ["specifier"] = r }).ToArray()),
+        }).ToArray()),
         ["createdBy"] = $"arn:aws:iam::{Account}:user/admin",
         ["createdAt"] = "2026-11-24T00:00:00Z",
         ["updatedAt"] = "2026-11-24T00:00:00Z",

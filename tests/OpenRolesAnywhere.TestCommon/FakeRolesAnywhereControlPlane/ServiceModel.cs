@@ -100,7 +100,7 @@ public sealed class ServiceModel
                     queryNames.Add(wireName);
                     if (query.TryGetValue(wireName, out var values))
                     {
-                        ValidateText(target, values.ToString(), member.Name, errors);
+                        ValidateQuery(target, values, member.Name, errors);
                     }
                     else if (required.Contains(member.Name))
                     {
@@ -263,6 +263,30 @@ public sealed class ServiceModel
         if (shape.TryGetProperty("union", out var union) && union.GetBoolean() && set != 1)
         {
             errors.Add($"Value at '{path}' is a union: exactly one member must be set, not {set}");
+        }
+    }
+
+    /// <summary>A list member is the parameter repeated (<c>?specifiers=CN&amp;specifiers=OU</c>); anything else is given once.</summary>
+    private void ValidateQuery(string shapeName, Microsoft.Extensions.Primitives.StringValues values, string path, List<string> errors)
+    {
+        var shape = _shapes.GetProperty(shapeName);
+        if (shape.GetProperty("type").GetString() != "list")
+        {
+            if (values.Count > 1)
+            {
+                errors.Add($"Query parameter '{path}' is given {values.Count} times but is not a list");
+            }
+
+            ValidateText(shapeName, values.ToString(), path, errors);
+            return;
+        }
+
+        CheckRange(shape, values.Count, path, "Member must have length", errors);
+        var memberShape = shape.GetProperty("member").GetProperty("shape").GetString()!;
+        var index = 0;
+        foreach (var value in values)
+        {
+            ValidateText(memberShape, value ?? "", $"{path}.{++index}.member", errors);
         }
     }
 

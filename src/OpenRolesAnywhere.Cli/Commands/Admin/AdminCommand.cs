@@ -15,5 +15,15 @@ internal sealed class AdminCommand : Command
         Subcommands.Add(new ListCertificatesCommand(environment));
         Subcommands.Add(new RevokeCommand(environment));
         Subcommands.Add(new PublishCrlCommand(environment));
+        Subcommands.Add(new UpdateProfileCommand(environment));
+        Subcommands.Add(new ShowProfileCommand(environment));
+        Subcommands.Add(AttributeMappingCommand.Put(environment));
+        Subcommands.Add(AttributeMappingCommand.Delete(environment));
+        Subcommands.Add(new PutNotificationSettingsCommand(environment));
+        Subcommands.Add(new ResetNotificationSettingsCommand(environment));
+        Subcommands.Add(new ListTrustAnchorsCommand(environment));
+        Subcommands.Add(new TrustAnchorEnabledCommand(environment, enabled: true));
+        Subcommands.Add(new TrustAnchorEnabledCommand(environment, enabled: false));
+        Subcommands.Add(new DeleteTrustAnchorCommand(environment));
     }
 }
