@@ -108,7 +108,7 @@ public sealed class Doctor : IDisposable
         }
         catch (CredentialException e)
         {
-            _report(CheckResult.Fail(CertificateName, e.Message, "Give the certificate with --certificate FILE|pkcs11:URI, or --name NAME for one saved as NAME.pem."));
+            _report(CheckResult.Fail(CertificateName, e.Message, "Give the certificate: a file, a certificate on a token, or the name of one saved as NAME.pem."));
             return false;
         }
     }
