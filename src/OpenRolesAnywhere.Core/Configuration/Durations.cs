@@ -30,8 +30,10 @@ public static partial class Durations
     }
 
     /// <exception cref="CredentialException">Not a duration, or longer than a <see cref="TimeSpan"/> holds.</exception>
-    public static TimeSpan Parse(string text, string what)
+    public static TimeSpan Parse(string? text, string what)
     {
+        // A config file can say null where a duration belongs: that is a missing duration, not a crash.
+        text ??= "";
         var trimmed = text.Trim();
         if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {

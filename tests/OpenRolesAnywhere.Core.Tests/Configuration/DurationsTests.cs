@@ -97,4 +97,13 @@ public sealed class DurationsTests
         Assert.StartsWith($"--expiring '{text}'", error.Message, StringComparison.Ordinal);
         Assert.Contains(said, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_Null_IsAUsageErrorNotANullReference()
+    {
+        // Found by ServeConfigurationPropertiesTests: "SessionDuration": null in a serve config file.
+        var error = Assert.Throws<CredentialException>(() => Durations.Parse(null, "SessionDuration"));
+        Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+        Assert.Contains("is not a duration", error.Message, StringComparison.Ordinal);
+    }
 }
