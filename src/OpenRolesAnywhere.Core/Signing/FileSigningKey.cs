@@ -39,6 +39,14 @@ public sealed class FileSigningKey : ISigningKey
     public static FileSigningKey FromPem(string pem, string path, Func<string?> password)
     {
         ArgumentNullException.ThrowIfNull(pem);
+        if (pem.Contains("-----BEGIN OPENSSH PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            // ssh-keygen's default format, which .NET does not read: say the two ways that work.
+            throw new CredentialException(CredentialErrorKind.KeyUnsupported,
+                $"{path} is in OpenSSH's own format, which is read only through an SSH agent: `ssh-add {path}` and leave out --private-key " +
+                $"(the agent key matching the certificate signs), or convert the file in place to PKCS#8 with `ssh-keygen -p -m PKCS8 -f {path}`.");
+        }
+
         if (MlDsaPkcs8(pem) is { } mlDsa)
         {
             return Create(MlDsaKeys.Import(mlDsa), path);
