@@ -152,7 +152,7 @@ public sealed class FirstTenMinutesTests : IAsyncLifetime
     [InlineData("update-profile", "--disable", "--disabled")]
     public void AdminHelp_OneConceptTwoSpellings_BothAcceptedAsOneOption(string command, string spelling, string other)
     {
-        var admin = CliApplication.BuildRootCommand(new CliEnvironment(_ => null)).Subcommands.Single(c => c.Name == "admin");
+        var admin = CliApplication.BuildRootCommand(new CliEnvironment(_ => null, TimeProvider.System)).Subcommands.Single(c => c.Name == "admin");
         var options = admin.Subcommands.Single(c => c.Name == command).Options;
 
         var option = Assert.Single(options, o => o.Name == spelling || o.Aliases.Contains(spelling));
@@ -163,7 +163,7 @@ public sealed class FirstTenMinutesTests : IAsyncLifetime
     [Fact]
     public void Help_EveryOptionOfEveryCommand_DefaultsWrittenOneWay()
     {
-        var options = AllCommands(CliApplication.BuildRootCommand(new CliEnvironment(_ => null))).SelectMany(c => c.Options).Where(o => o.Description is not null);
+        var options = AllCommands(CliApplication.BuildRootCommand(new CliEnvironment(_ => null, TimeProvider.System))).SelectMany(c => c.Options).Where(o => o.Description is not null);
 
         // System.CommandLine writes a computed default as "[default: X]" after the description: defaults in words end it the same way.
         Assert.All(options, o => Assert.DoesNotMatch(@"(?i)\(default|default\)|default:|by default", o.Description!.Replace("[default: ", "", StringComparison.Ordinal)));
@@ -188,7 +188,7 @@ public sealed class FirstTenMinutesTests : IAsyncLifetime
     [Fact]
     public async Task ServeHelp_ManyOptions_GroupedInSectionsEveryOptionOnce()
     {
-        var serve = CliApplication.BuildRootCommand(new CliEnvironment(_ => null)).Subcommands.Single(c => c.Name == "serve");
+        var serve = CliApplication.BuildRootCommand(new CliEnvironment(_ => null, TimeProvider.System)).Subcommands.Single(c => c.Name == "serve");
 
         var (exitCode, output, error) = await _cli.RunAsync("serve", "--help");
 
