@@ -27,7 +27,8 @@ internal static class CliApplication
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
         var parseResult = BuildRootCommand(environment).Parse(args);
-        if (parseResult.Errors.Count > 0)
+        // --help is answered even when required options are missing (`admin create-profile --help`).
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not SectionedHelpAction)
         {
             // Unknown words first and alone: the other errors ("Required command was not provided") usually follow from them.
             var typos = TypoSuggestions.Describe(parseResult);

@@ -205,6 +205,16 @@ public sealed class FirstTenMinutesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Help_CommandWithRequiredOptionsNoneGiven_HelpNotErrors()
+    {
+        var (exitCode, output, error) = await _cli.RunAsync("admin", "create-profile", "--help");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal("", error);
+        Assert.Contains("--role-arn", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_CommandWithoutSections_StillSystemCommandLinesOwn()
     {
         var (exitCode, output, error) = await _cli.RunAsync("credential-process", "--help");
