@@ -23,6 +23,9 @@ public sealed class CliHarness : IAsyncDisposable
     /// <summary>Environment variables the in-process CLI sees (nothing from the real process).</summary>
     public Dictionary<string, string?> Environment { get; } = [];
 
+    /// <summary>What the in-process CLI reads as standard input (<c>--private-key -</c>).</summary>
+    public string StandardInput { get; set; } = "";
+
     /// <summary>The clock the in-process CLI reads.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
@@ -101,7 +104,7 @@ public sealed class CliHarness : IAsyncDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), Time);
+        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), Time) { StandardInput = () => StandardInput };
         var exitCode = await CliApplication.RunAsync(args, output, error, environment);
         return (exitCode, output.ToString(), error.ToString());
     }
