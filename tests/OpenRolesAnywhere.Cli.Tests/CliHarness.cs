@@ -98,6 +98,12 @@ public sealed class CliHarness : IAsyncDisposable
         ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", sts.Endpoint.ToString(), "--output", "json"],
             environment, TimeSpan.FromSeconds(90));
 
+    /// <summary>botocore resolves credentials as its environment leads it to and prints the key id, secret and token, a line each.</summary>
+    public static Task<ProcessRunner.Result> BotocoreCredentialsAsync(IDictionary<string, string?> environment) =>
+        ProcessRunner.RunAsync("python3",
+            ["-c", "import botocore.session; c = botocore.session.Session().get_credentials().get_frozen_credentials(); print(c.access_key); print(c.secret_key); print(c.token)"],
+            environment, TimeSpan.FromSeconds(60));
+
     private static string Quote(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"\"{value}\"" : value;
 
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)

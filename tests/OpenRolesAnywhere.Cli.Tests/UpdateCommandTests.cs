@@ -71,9 +71,7 @@ public sealed class UpdateCommandTests : IAsyncLifetime
 
         var environment = _cli.IsolatedAwsEnvironment();
         environment["AWS_SHARED_CREDENTIALS_FILE"] = null;
-        var result = await ProcessRunner.RunAsync("python3",
-            ["-c", "import botocore.session; c = botocore.session.Session().get_credentials().get_frozen_credentials(); print(c.access_key); print(c.secret_key); print(c.token)"],
-            environment, TimeSpan.FromSeconds(60));
+        var result = await CliHarness.BotocoreCredentialsAsync(environment);
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal([newest.AccessKeyId, newest.SecretAccessKey, newest.SessionToken], result.Output.TrimEnd().Split('\n'));
