@@ -7,6 +7,7 @@ using System.Text.Json;
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
 using OpenRolesAnywhere.TestCommon.LoopbackHost;
+using OpenRolesAnywhere.TestCommon.SshAgent;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
@@ -14,9 +15,15 @@ namespace OpenRolesAnywhere.Cli.Tests;
 /// The official helper's commands and flags that we offer too: <c>version</c>, <c>sign-string</c> (judged by
 /// openssl), <c>read-certificate-data</c>, <c>--debug</c>, <c>serve --port</c>, <c>--with-proxy</c>.
 /// </summary>
-public sealed class OfficialHelperCommandTests : IAsyncLifetime
+public sealed class OfficialHelperCommandTests : IClassFixture<SshAgentFixture>, IAsyncLifetime
 {
+    private readonly SshAgentFixture _agent;
     private CliHarness _cli = null!;
+
+    public OfficialHelperCommandTests(SshAgentFixture agent)
+    {
+        _agent = agent;
+    }
 
     public async Task InitializeAsync() => _cli = await CliHarness.StartAsync();
 
@@ -46,6 +53,24 @@ public sealed class OfficialHelperCommandTests : IAsyncLifetime
         Assert.True(exitCode == 0, error);
         Assert.Matches("^[0-9a-f]+$", output);
         Assert.Equal("Verified OK", await OpensslVerifyAsync(key, kind, Convert.FromHexString(output)));
+    }
+
+    [Theory]
+    [InlineData("rsa")]
+    [InlineData("p256")]
+    public async Task SignString_SshAgentKey_SignatureVerifiesWithTheAgentKey(string kind)
+    {
+        var key = kind == "rsa" ? _agent.Rsa2048 : _agent.EcdsaP256;
+        _cli.Environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
+
+        var (exitCode, output, error) = await _cli.RunAsync("sign-string", "--ssh-fingerprint", key.Fingerprint, "--format", "text");
+
+        Assert.True(exitCode == 0, error);
+        var publicKey = key.PublicKey!;
+        using var rsa = publicKey.GetRSAPublicKey();
+        var keyBytes = rsa is not null ? rsa.ExportRSAPublicKey() : publicKey.ExportSubjectPublicKeyInfo()[^65..];
+        byte[] data = [.. "AWS Roles Anywhere Credential Helper Signing Test1"u8, .. SHA256.HashData([.. "IAM RA"u8, .. keyBytes])];
+        Assert.True(TestKeys.VerifySha256(publicKey, data, Convert.FromHexString(output)));
     }
 
     [Fact]
