@@ -18,6 +18,10 @@ internal static class CliApplication
             new DoctorCommand(environment),
             new HealthCommand(environment),
             new Commands.Admin.AdminCommand(environment),
+            new UpdateCommand(environment),
+            new SignStringCommand(environment),
+            new ReadCertificateDataCommand(environment),
+            new VersionCommand(),
         };
         var help = root.Options.OfType<System.CommandLine.Help.HelpOption>().Single();
         help.Action = new SectionedHelpAction((System.CommandLine.Help.HelpAction)help.Action!);
