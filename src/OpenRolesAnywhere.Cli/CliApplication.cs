@@ -7,8 +7,9 @@ namespace OpenRolesAnywhere.Cli;
 /// <summary>The command tree and the one place where failures become messages and exit codes.</summary>
 internal static class CliApplication
 {
-    public static RootCommand BuildRootCommand(CliEnvironment environment) =>
-        new("OpenRolesAnywhere: AWS credentials from IAM Roles Anywhere, signed by a key that cannot be copied (SSH agent, PKCS#11 token, TPM).")
+    public static RootCommand BuildRootCommand(CliEnvironment environment)
+    {
+        var root = new RootCommand("OpenRolesAnywhere: AWS credentials from IAM Roles Anywhere, signed by a key that cannot be copied (SSH agent, PKCS#11 token, TPM).")
         {
             new CredentialProcessCommand(environment),
             new RequestCertificateCommand(environment),
@@ -22,15 +23,22 @@ internal static class CliApplication
             new ReadCertificateDataCommand(environment),
             new VersionCommand(),
         };
+        var help = root.Options.OfType<System.CommandLine.Help.HelpOption>().Single();
+        help.Action = new SectionedHelpAction((System.CommandLine.Help.HelpAction)help.Action!);
+        return root;
+    }
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
         var parseResult = BuildRootCommand(environment).Parse(args);
-        if (parseResult.Errors.Count > 0)
+        // --help is answered even when required options are missing (`admin create-profile --help`).
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not SectionedHelpAction)
         {
-            foreach (var parseError in parseResult.Errors)
+            // Unknown words first and alone: the other errors ("Required command was not provided") usually follow from them.
+            var typos = TypoSuggestions.Describe(parseResult);
+            foreach (var line in typos.Count > 0 ? typos : parseResult.Errors.Select(e => e.Message))
             {
-                await error.WriteLineAsync(parseError.Message);
+                await error.WriteLineAsync(line);
             }
 
             await error.WriteLineAsync("Run with --help to see the options.");

@@ -92,6 +92,7 @@ public static partial class CredentialServer
         OptionsValidationException invalid => "The configuration is invalid:" + string.Concat(invalid.Failures.Select(f => Environment.NewLine + "  " + f)),
         InvalidOperationException binding when DescribeBindingFailure(binding) is { } message => message,
         CredentialException expected => expected.Message,
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } busy => DescribeAddressInUse(busy),
         AggregateException { InnerExceptions: [var single] } => DescribeStartFailure(single),
         _ => null,
     };
@@ -118,6 +119,19 @@ public static partial class CredentialServer
         return null;
     }
 
+    /// <summary>A usage error, not a bug: the address is named (Kestrel's message holds it) with the way to choose another.</summary>
+    private static string DescribeAddressInUse(IOException failure)
+    {
+        var match = BusyAddress().Match(failure.Message);
+        var address = match.Success ? match.Groups["address"].Value : "the address asked for";
+        return $"Another program already listens on {address} (another `openrolesanywhere serve`?). Stop it, or choose another address: " +
+            "--listen http://127.0.0.1:PORT (--admin-listen for the admin routes), and give clients the same with `openrolesanywhere env --listen`.";
+    }
+
+    // Kestrel: "Failed to bind to address http://127.0.0.1:9911: address already in use."
+    [GeneratedRegex(@"address (?<address>\S+): address already in use")]
+    private static partial Regex BusyAddress();
+
     [GeneratedRegex(@"^Failed to convert configuration value .* at '(?<path>[^']*)'", RegexOptions.Singleline)]
     private static partial Regex ConvertFailure();
 
@@ -137,7 +151,7 @@ public static partial class CredentialServer
         app.UseSerilogRequestLogging(logging =>
         {
             logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-            logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context.Response.StatusCode, exception);
+            logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context, exception);
         });
         app.UseClientFailures();
         app.UseRouting();

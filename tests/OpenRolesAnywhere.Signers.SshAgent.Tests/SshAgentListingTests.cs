@@ -15,6 +15,17 @@ public sealed class SshAgentListingTests(SshAgentFixture agent) : IClassFixture<
     }
 
     [Fact]
+    public void SshFingerprintOf_RsaAndEcdsaPublicKeysFromKeyFiles_EqualSshKeygensFingerprints()
+    {
+        // The form list-certificates' KEY column prints: computed from a certificate's key, never from an agent.
+        var keys = agent.AllKeys.Where(k => k.PublicKey is not null).ToList();
+
+        Assert.Equal(keys.Select(k => k.Fingerprint), keys.Select(k => SshFingerprint.Of(k.PublicKey!)));
+        Assert.Contains(keys, k => k.KeyType == "ssh-rsa");
+        Assert.Contains(keys, k => k.KeyType == "ecdsa-sha2-nistp384");
+    }
+
+    [Fact]
     public void ListIdentities_RealAgent_TypesAndCommentsAsAdded()
     {
         var identities = SshAgentKeys.ListIdentities(agent.Environment);

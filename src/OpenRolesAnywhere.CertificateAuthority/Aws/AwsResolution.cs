@@ -48,7 +48,8 @@ internal static class AwsResolution
         catch (AmazonClientException e)
         {
             throw new CredentialException(CredentialErrorKind.AccessDenied,
-                $"No AWS credentials were found for the administrator: set AWS_PROFILE, run `aws sso login`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. ({e.Message})", e);
+                // One sentence: the SDK's message lists every provider it tried, one exception each.
+                "No AWS credentials were found for the administrator: set AWS_PROFILE, run `aws sso login`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.", e);
         }
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using OpenRolesAnywhere.CertificateAuthority.Issuing;
 using OpenRolesAnywhere.CertificateAuthority.Revocation;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Core.Signing;
 
 namespace OpenRolesAnywhere.CertificateAuthority.Ledger;
 
@@ -144,7 +145,7 @@ internal sealed class IssuanceLedger : IDisposable
     public IReadOnlyList<LedgerEntry> List() => Guard(() =>
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT serial, serial_hex, kind, subject, issuer, public_key_sha256, not_before, not_after, issued_at, status, revoked_at, revocation_reason FROM certificates ORDER BY issued_at, serial";
+        command.CommandText = "SELECT serial, serial_hex, kind, subject, issuer, public_key_sha256, not_before, not_after, issued_at, status, revoked_at, revocation_reason, certificate_der FROM certificates ORDER BY issued_at, serial";
         using var reader = command.ExecuteReader();
         var entries = new List<LedgerEntry>();
         while (reader.Read())
@@ -152,7 +153,8 @@ internal sealed class IssuanceLedger : IDisposable
             entries.Add(new LedgerEntry(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                 ParseTime(reader.GetString(6)), ParseTime(reader.GetString(7)), ParseTime(reader.GetString(8)), reader.GetString(9),
-                reader.IsDBNull(10) ? null : ParseTime(reader.GetString(10)), reader.IsDBNull(11) ? null : reader.GetString(11)));
+                reader.IsDBNull(10) ? null : ParseTime(reader.GetString(10)), reader.IsDBNull(11) ? null : reader.GetString(11),
+                KeyFingerprint((byte[])reader.GetValue(12))));
         }
 
         return (IReadOnlyList<LedgerEntry>)entries;
@@ -198,6 +200,13 @@ internal sealed class IssuanceLedger : IDisposable
     });
 
     public void Dispose() => _connection.Dispose();
+
+    /// <summary>The certificate's key as <c>ssh-add -l</c> names it (the ledger's own column is the SubjectPublicKeyInfo's hex hash).</summary>
+    private static string KeyFingerprint(byte[] der)
+    {
+        using var certificate = X509CertificateLoader.LoadCertificate(der);
+        return SshFingerprint.Of(certificate.PublicKey);
+    }
 
     public static string Fingerprint(PublicKey key) => "SHA256:" + Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
 

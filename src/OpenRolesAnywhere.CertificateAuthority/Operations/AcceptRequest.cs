@@ -58,7 +58,14 @@ public sealed class AcceptRequest(CaContext context)
                     $"{label} would end the certificate at {notAfter:u}, after the CA certificate expires at {caNotAfter:u}; give at most {Math.Max(0, Math.Floor(longest.TotalHours)).ToString(CultureInfo.InvariantCulture)}h.");
             }
 
-            warnings.Add($"The certificate ends with the CA certificate at {caNotAfter:u}, {(notAfter - caNotAfter).TotalMinutes:0} minutes earlier than {label} asked.");
+            // The same validity for CA and certificate (the README's walkthrough) differs by the seconds between the two
+            // commands: not worth a warning, and the message counts whole minutes.
+            var minutes = Math.Floor((notAfter - caNotAfter).TotalMinutes);
+            if (minutes >= 1)
+            {
+                warnings.Add($"The certificate ends with the CA certificate at {caNotAfter:u}, {minutes.ToString(CultureInfo.InvariantCulture)} minute{(minutes == 1 ? "" : "s")} earlier than {label} asked.");
+            }
+
             notAfter = caNotAfter;
         }
 

@@ -15,7 +15,6 @@ public static class AdminFields
     public const string RoleArn = "role arn";
     public const string SessionDuration = "session duration";
     public const string CrlValidity = "crl validity";
-    public const string Serial = "serial";
     public const string Reason = "reason";
     public const string CommonName = "common name";
     public const string Country = "country";

@@ -12,7 +12,7 @@ public sealed class RevokeCertificate(CaContext context)
 {
     public LedgerEntry Run(string serialNumber, string? reason)
     {
-        var serial = SerialNumbers.Parse(serialNumber, context.Label(AdminFields.Serial));
+        var serial = SerialNumbers.Parse(serialNumber, context.Label(AdminFields.SerialNumber));
         var parsedReason = RevocationReasons.Parse(reason, context.Label(AdminFields.Reason));
         using var ledger = context.OpenLedger();
         return ledger.Revoke(serial, parsedReason, context.Time.GetUtcNow());

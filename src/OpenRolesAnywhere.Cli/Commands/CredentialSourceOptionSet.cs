@@ -15,13 +15,13 @@ internal sealed class CredentialSourceOptionSet
     public Option<string?> Certificate { get; } = new("--certificate") { Description = "PEM certificate file (leaf first; any further certificates are intermediates), or a pkcs11: URI of a certificate on a token; env:NAME or - reads the PEM text from an environment variable or standard input." };
     public Option<string?> Intermediates { get; } = new("--intermediates") { Description = "PEM file of intermediate CA certificates, sent as X-Amz-X509-Chain." };
     public KeyOptionSet Key { get; } = new();
-    public Option<string?> TrustAnchorArn { get; } = new("--trust-anchor-arn") { Description = "Trust anchor ARN (default: from the certificate's subject alternative name)." };
-    public Option<string?> ProfileArn { get; } = new("--profile-arn") { Description = "Profile ARN (default: from the certificate's subject alternative name)." };
+    public Option<string?> TrustAnchorArn { get; } = new("--trust-anchor-arn") { Description = "Trust anchor ARN. [default: from the certificate's subject alternative name]" };
+    public Option<string?> ProfileArn { get; } = new("--profile-arn") { Description = "Profile ARN. [default: from the certificate's subject alternative name]" };
     public Option<string?> RoleArn { get; } = new("--role-arn") { Description = "The role to assume." };
     public Option<string> SessionDuration { get; } = new("--session-duration") { Description = "Session length: seconds or a Go duration (3600, 3600s, 1h); 900 to 43200 s.", DefaultValueFactory = _ => "3600" };
     public Option<string?> RoleSessionName { get; } = new("--role-session-name") { Description = "Role session name (needs the profile to accept custom names)." };
-    public Option<string?> Region { get; } = new("--region") { Description = "Region of the trust anchor (default: from the trust anchor ARN)." };
-    public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "Roles Anywhere endpoint URL (default: AWS_ENDPOINT_URL_ROLESANYWHERE, AWS_ENDPOINT_URL, then the regional endpoint)." };
+    public Option<string?> Region { get; } = new("--region") { Description = "Region of the trust anchor. [default: from the trust anchor ARN]" };
+    public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "Roles Anywhere endpoint URL. [default: AWS_ENDPOINT_URL_ROLESANYWHERE, AWS_ENDPOINT_URL, then the regional endpoint]" };
 
     // .NET's HttpClient always takes HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the environment (the native build too).
     public Option<bool> WithProxy { get; } = new("--with-proxy") { Description = "Accepted for the official helper's scripts: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are always honoured." };

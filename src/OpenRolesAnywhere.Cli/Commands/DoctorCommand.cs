@@ -15,7 +15,7 @@ internal sealed class DoctorCommand : Command
 {
     private readonly Option<string?> _trustAnchorCertificate = new("--trust-anchor-certificate")
     {
-        Description = "PEM file of the trust anchor's CA certificate (default: read from Roles Anywhere with your AWS credentials).",
+        Description = "PEM file of the trust anchor's CA certificate. [default: read from Roles Anywhere with your AWS credentials]",
     };
 
     private readonly Option<bool> _try = new("--try") { Description = "Call CreateSession at the end (prints no credential)." };

@@ -19,7 +19,7 @@ internal sealed class RequestCertificateCommand : Command
     {
         var key = new KeyOptionSet();
         key.AddTo(this, required: true);
-        var commonName = new Option<string?>("--common-name") { Description = "Subject common name to ask for (default: your user name)." };
+        var commonName = new Option<string?>("--common-name") { Description = "Subject common name to ask for. [default: your user name]" };
         var publicKeyOnly = new Option<bool>("--public-key") { Description = "Print the bare PEM public key instead of a CSR (the original tool's form; the CSR is better: it proves you hold the key)." };
         Options.Add(commonName);
         Options.Add(publicKeyOnly);

@@ -16,8 +16,50 @@ namespace OpenRolesAnywhere.Cli.Commands;
 /// <c>serve</c>: the long-lived local credential server (container-credentials and IMDSv2 endpoints over
 /// one cache). Runs until SIGINT or SIGTERM, then finishes requests in flight.
 /// </summary>
-internal sealed class ServeCommand : Command
+internal sealed class ServeCommand : Command, IHelpSections
 {
+    private const string CertificateAndKey = "Certificate and key";
+    private const string Session = "Role and session";
+    private const string Listeners = "Listeners";
+    private const string Operations = "Several sources, logging";
+    private const string AdminRoutes = "Admin HTTP routes (off unless --admin-listen)";
+
+    /// <summary>serve's 30-odd options by section, for --help; a new option gets its section by one line here.</summary>
+    public IReadOnlyDictionary<string, string> HelpSections { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--name"] = CertificateAndKey,
+        ["--certificate"] = CertificateAndKey,
+        ["--intermediates"] = CertificateAndKey,
+        ["--ssh-fingerprint"] = CertificateAndKey,
+        ["--private-key"] = CertificateAndKey,
+        ["--pkcs11-lib"] = CertificateAndKey,
+        ["--private-key-password-env"] = CertificateAndKey,
+        ["--role-arn"] = Session,
+        ["--trust-anchor-arn"] = Session,
+        ["--profile-arn"] = Session,
+        ["--session-duration"] = Session,
+        ["--role-session-name"] = Session,
+        ["--region"] = Session,
+        ["--endpoint"] = Session,
+        ["--with-proxy"] = Session,
+        ["--listen"] = Listeners,
+        ["--port"] = Listeners,
+        ["--allow-remote"] = Listeners,
+        ["--allowed-host"] = Listeners,
+        ["--token-file"] = Listeners,
+        ["--socket"] = Listeners,
+        ["--no-socket"] = Listeners,
+        ["--imds-v1"] = Listeners,
+        ["--config"] = Operations,
+        ["--log-format"] = Operations,
+        ["--debug"] = Operations,
+        ["--admin-listen"] = AdminRoutes,
+        ["--admin-token-file"] = AdminRoutes,
+        ["--admin-region"] = AdminRoutes,
+        ["--admin-endpoint"] = AdminRoutes,
+        ["--admin-kms-endpoint"] = AdminRoutes,
+    };
+
     public ServeCommand(CliEnvironment environment)
         : base("serve", "Serve AWS credentials to SDKs, the AWS CLI and containers from a shared cache (container credentials and IMDSv2 on 127.0.0.1:9911).")
     {
@@ -25,13 +67,13 @@ internal sealed class ServeCommand : Command
         source.AddTo(this);
         var serve = new ServeOptionSet();
         serve.AddTo(this);
-        var adminListen = new Option<string?>("--admin-listen") { Description = "Serve the admin HTTP routes (/admin/...) on this URL only, such as http://127.0.0.1:9912; off by default. Non-loopback needs --allow-remote." };
+        var adminListen = new Option<string?>("--admin-listen") { Description = "Serve the admin HTTP routes (/admin/...) on this URL only, such as http://127.0.0.1:9912. Non-loopback needs --allow-remote. [default: no admin routes]" };
         var adminTokenFile = new Option<string?>("--admin-token-file") { Description = "File (0600) holding the bearer token admin requests must send; required with --admin-listen." };
         Options.Add(adminListen);
         Options.Add(adminTokenFile);
 
         // The admin commands' AWS flags, prefixed: serve's own --region and --endpoint belong to the credential source.
-        var adminAws = new AdminAwsOptionSet("--admin-");
+        var adminAws = new AdminAwsOptionSet("--admin-", signs: true);
         adminAws.AddTo(this);
 
         SetAction((parseResult, cancellationToken) =>

@@ -12,11 +12,11 @@ internal sealed class ServeOptionSet
     public Option<int?> Port { get; } = new("--port") { Description = "The official helper's flag: --port N is --listen http://127.0.0.1:N." };
     public Option<bool> AllowRemote { get; } = new("--allow-remote") { Description = "Allow non-loopback addresses and peers (they always need the token and get no IMDS)." };
     public Option<string[]> AllowedHost { get; } = new("--allowed-host") { Description = "A DNS name clients may use in the Host header besides localhost (IP addresses always pass)." };
-    public Option<string?> TokenFile { get; } = new("--token-file") { Description = "Token file (read if present, else generated, 0600, no trailing newline). Default: the runtime directory's server.token." };
-    public Option<string?> Socket { get; } = new("--socket") { Description = "Unix socket for credential-process. Default: the runtime directory's server.sock." };
+    public Option<string?> TokenFile { get; } = new("--token-file") { Description = "Token file (read if present, else generated, 0600, no trailing newline). [default: the runtime directory's server.token]" };
+    public Option<string?> Socket { get; } = new("--socket") { Description = "Unix socket for credential-process. [default: the runtime directory's server.sock]" };
     public Option<bool> NoSocket { get; } = new("--no-socket") { Description = "Do not listen on a Unix socket." };
-    public Option<LogFormat> LogFormat { get; } = new("--log-format") { Description = "human (default) or json (one object per line, for containers).", DefaultValueFactory = _ => Server.LogFormat.Human };
-    public Option<bool> ImdsV1 { get; } = new("--imds-v1") { Description = "Answer IMDS GETs without a session token (IMDSv1). Off by default." };
+    public Option<LogFormat> LogFormat { get; } = new("--log-format") { Description = "human or json (one object per line, for containers).", DefaultValueFactory = _ => Server.LogFormat.Human };
+    public Option<bool> ImdsV1 { get; } = new("--imds-v1") { Description = "Answer IMDS GETs without a session token (IMDSv1)." };
 
     public void AddTo(Command command)
     {

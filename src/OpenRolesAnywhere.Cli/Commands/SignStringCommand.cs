@@ -20,7 +20,7 @@ internal sealed class SignStringCommand : Command
     {
         var key = new KeyOptionSet();
         key.AddTo(this, required: true);
-        var format = new Option<string>("--format") { Description = "json (the hex signature as a JSON string; default), text (hex) or bin (raw bytes).", DefaultValueFactory = _ => "json" };
+        var format = new Option<string>("--format") { Description = "json (the hex signature as a JSON string), text (hex) or bin (raw bytes).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text", "bin");
         // Every signer here (agent, token, file) signs SHA-256, the digest Roles Anywhere's X.509 SigV4 uses.
         var digest = new Option<string>("--digest") { Description = "SHA256, the only digest (accepted for the official helper's scripts).", DefaultValueFactory = _ => "SHA256" };

@@ -13,7 +13,10 @@ public static class ConfigPaths
         return Path.Combine(root, "openrolesanywhere");
     }
 
-    /// <summary>The certificate saved under a name (<c>--name mycert</c> is <c>mycert.pem</c>).</summary>
-    public static string NamedCertificate(string name, Func<string, string?>? environment = null) =>
-        Path.Combine(Directory(environment), name + ".pem");
+    /// <summary>The certificate saved under a name (<c>--name mycert</c> is <c>mycert.pem</c>, and so is <c>--name mycert.pem</c>).</summary>
+    public static string NamedCertificate(string name, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Path.Combine(Directory(environment), name.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) ? name : name + ".pem");
+    }
 }

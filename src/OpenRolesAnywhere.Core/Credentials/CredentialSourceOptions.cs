@@ -43,6 +43,25 @@ public sealed class CredentialSourceOptions
             : throw new CredentialException(CredentialErrorKind.InvalidInput, "Say which certificate to use: --certificate FILE, or --name NAME for a certificate saved as NAME.pem."));
 
     /// <summary>
+    /// Reads the certificate at <paramref name="path"/> (<see cref="CertificatePath"/>) through the backend that holds it.
+    /// A saved certificate that does not exist yet gets the steps that make it, not a bare "cannot read".
+    /// </summary>
+    public CertificateBundle LoadCertificate(KeySourceProviders keys, string path)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (Certificate is null && Name is not null && !File.Exists(path))
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            throw new CredentialException(CredentialErrorKind.CertificateInvalid,
+                $"No certificate is saved as '{name}' ({path}). To get one: ask for it with `openrolesanywhere request-certificate " +
+                $"--ssh-fingerprint SHA256:... --common-name YOUR-NAME > {name}.csr` (the SHA256 from `ssh-add -l`), send {name}.csr to your " +
+                $"administrator, and save the certificate they send back as {path}. A certificate file elsewhere: --certificate FILE.");
+        }
+
+        return keys.LoadCertificate(path, Intermediates, Key);
+    }
+
+    /// <summary>
     /// Completes the request from the certificate where flags are silent: the trust anchor and profile
     /// ARNs that our CA writes into the subject alternative name.
     /// </summary>

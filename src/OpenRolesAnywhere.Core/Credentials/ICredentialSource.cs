@@ -13,5 +13,8 @@ public interface ICredentialSource
     /// </summary>
     string CacheKey { get; }
 
+    /// <summary>The region the credentials are for, when known (what <c>env</c> prints as <c>AWS_REGION</c>).</summary>
+    string? Region => null;
+
     Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken);
 }

@@ -33,10 +33,14 @@ public sealed class RolesAnywhereCredentialSource : ICredentialSource, IDisposab
         Name = options.Name ?? keys.DescribeCertificate(_certificatePath);
         // Read once now so a source that cannot work fails at start (serve names it), not at its first request.
         using var certificate = LoadCertificate();
-        options.ToRequest(certificate);
+        var request = options.ToRequest(certificate);
+        // An ARN that does not parse is reported by the first fetch, as before; the region is then unknown.
+        Region = request.Region ?? (Arn.TryParse(request.TrustAnchorArn, out var anchor) ? anchor.Region : null);
     }
 
     public string Name { get; }
+
+    public string? Region { get; }
 
     public string CacheKey { get; }
 
@@ -57,7 +61,7 @@ public sealed class RolesAnywhereCredentialSource : ICredentialSource, IDisposab
         }
     }
 
-    private CertificateBundle LoadCertificate() => _keys.LoadCertificate(_certificatePath, _options.Intermediates, _options.Key);
+    private CertificateBundle LoadCertificate() => _options.LoadCertificate(_keys, _certificatePath);
 
     private async Task<ISigningKey> OpenKeyAsync(CertificateBundle certificate, CancellationToken cancellationToken)
     {

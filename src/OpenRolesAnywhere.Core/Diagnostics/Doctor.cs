@@ -101,7 +101,7 @@ public sealed class Doctor : IDisposable
         try
         {
             var path = _settings.Source.CertificatePath(_settings.Environment);
-            _certificate = _settings.Keys.LoadCertificate(path, _settings.Source.Intermediates, _settings.Source.Key);
+            _certificate = _settings.Source.LoadCertificate(_settings.Keys, path);
             var leaf = _certificate.Leaf;
             _report(CheckResult.Pass(CertificateName, $"{leaf.Subject}, serial {_certificate.SerialNumberDecimal}, issued by {leaf.Issuer}, with {_certificate.Intermediates.Count} intermediate(s)."));
             return true;

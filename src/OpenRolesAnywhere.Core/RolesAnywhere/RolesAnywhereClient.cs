@@ -113,7 +113,7 @@ public sealed class RolesAnywhereClient
         return error.Type switch
         {
             "AccessDeniedException" when message?.Contains("Untrusted", StringComparison.OrdinalIgnoreCase) == true
-                => new(CredentialErrorKind.AccessDenied, $"The service does not trust this certificate's issuer: is the trust anchor enabled and is this the right CA?{said}"),
+                => new(CredentialErrorKind.AccessDenied, $"The service does not trust this certificate's issuer, or the certificate is revoked (AWS says the same for both): is the trust anchor enabled, is this the right CA, are the intermediates sent, or has a CRL imported for the trust anchor revoked it (ask your administrator)? `openrolesanywhere doctor` checks each.{said}"),
             "AccessDeniedException" when message?.Contains("Signature expired", StringComparison.OrdinalIgnoreCase) == true
                 => new(CredentialErrorKind.AccessDenied, $"Roles Anywhere says the request's time is too far from its own: set this machine's clock right (NTP).{said}"),
             "AccessDeniedException" when message?.Contains("expired", StringComparison.OrdinalIgnoreCase) == true

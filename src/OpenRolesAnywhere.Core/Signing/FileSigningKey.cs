@@ -39,6 +39,7 @@ public sealed class FileSigningKey : ISigningKey
     public static FileSigningKey FromPem(string pem, string path, Func<string?> password)
     {
         ArgumentNullException.ThrowIfNull(pem);
+        RefuseOpenSshFormat(pem, path);
         if (MlDsaPkcs8(pem) is { } mlDsa)
         {
             return Create(MlDsaKeys.Import(mlDsa), path);
@@ -78,6 +79,17 @@ public sealed class FileSigningKey : ISigningKey
                 $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8), nor an unencrypted PKCS#8 ML-DSA key.")
             : new CredentialException(CredentialErrorKind.KeyLocked,
                 $"Cannot decrypt the private key file {path}: the password is wrong, or the file holds no RSA or EC key (ML-DSA keys are read from unencrypted PKCS#8 only).");
+    }
+
+    /// <summary>ssh-keygen's default format, which .NET does not read: the two ways that work instead.</summary>
+    private static void RefuseOpenSshFormat(string pem, string path)
+    {
+        if (pem.Contains("-----BEGIN OPENSSH PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            throw new CredentialException(CredentialErrorKind.KeyUnsupported,
+                $"{path} is in OpenSSH's own format, which is read only through an SSH agent: `ssh-add {path}` and leave out --private-key " +
+                $"(the agent key matching the certificate signs), or convert the file in place to PKCS#8 with `ssh-keygen -p -m PKCS8 -f {path}`.");
+        }
     }
 
     private static FileSigningKey Create(IDisposable key, string path)

@@ -9,7 +9,7 @@ namespace OpenRolesAnywhere.Server.Health;
 
 /// <summary>
 /// <c>GET /healthz</c>: 200 while the process serves (liveness), with each source's state. <c>status</c>
-/// is <c>ok</c> when every source holds valid credentials, else <c>degraded</c>. No secrets: expiry and the
+/// is <c>ok</c> when every source holds valid credentials, else <c>degraded</c>. No secrets: region, expiry and the
 /// last failure's kind and message only.
 /// </summary>
 internal static class HealthEndpoints
@@ -19,15 +19,21 @@ internal static class HealthEndpoints
         app.MapGet("/healthz", (CredentialSources sources, CredentialCache cache, TimeProvider time) =>
         {
             var now = time.GetUtcNow();
-            var statuses = sources.All.Select(cache.Status).ToList();
+            var statuses = sources.All.Select(s => (Status: cache.Status(s), s.Region)).ToList();
             var body = CredentialJson.Write(writer =>
             {
-                writer.WriteString("status", statuses.All(s => s.HasValidCredentials) ? "ok" : "degraded");
+                writer.WriteString("status", statuses.All(s => s.Status.HasValidCredentials) ? "ok" : "degraded");
                 writer.WriteStartArray("sources");
-                foreach (var status in statuses)
+                foreach (var (status, region) in statuses)
                 {
                     writer.WriteStartObject();
                     writer.WriteString("name", status.Name);
+                    writer.WriteBoolean("default", status.Name == sources.Default.Name);
+                    if (region is not null)
+                    {
+                        writer.WriteString("region", region);
+                    }
+
                     writer.WriteBoolean("valid", status.HasValidCredentials);
                     if (status.Expiration is { } expiration)
                     {

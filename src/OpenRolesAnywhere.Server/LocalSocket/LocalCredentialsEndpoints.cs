@@ -34,8 +34,19 @@ internal static class LocalCredentialsEndpoints
             var key = await reader.ReadToEndAsync(context.RequestAborted);
             return sources.ForLocalKey(key) is { } source
                 ? await Replies.FromCacheAsync(cache, source, cached => Replies.Ok(CredentialJson.Container(cached)), context.RequestAborted)
-                : Replies.Json(StatusCodes.Status404NotFound, "NotFound", "This server has no source with that certificate, key and role.");
+                : MarkLookupMiss(context, Replies.Json(StatusCodes.Status404NotFound, "NotFound", "This server has no source with that certificate, key and role."));
         });
         return app;
     }
+
+    private static readonly object LookupMiss = new();
+
+    /// <summary>Marks the answer "no such source here", which the request log keeps at Debug.</summary>
+    private static IResult MarkLookupMiss(HttpContext context, IResult answer)
+    {
+        context.Items[LookupMiss] = true;
+        return answer;
+    }
+
+    public static bool IsLookupMiss(HttpContext context) => context.Items.ContainsKey(LookupMiss);
 }

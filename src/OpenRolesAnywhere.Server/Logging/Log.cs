@@ -21,7 +21,7 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "For clients: {EnvironmentLine}")]
     public static partial void EnvironmentLine(ILogger logger, string environmentLine);
 
-    [LoggerMessage(12, LogLevel.Information, "Serving source {Source}{DefaultMark}")]
+    [LoggerMessage(12, LogLevel.Information, "Serving source {Source}{DefaultMark:l}")]
     public static partial void Serving(ILogger logger, string source, string defaultMark);
 
     [LoggerMessage(20, LogLevel.Information, "Fetched credentials for {Source}, expiring {Expiration:u}, in {ElapsedMs:0} ms")]

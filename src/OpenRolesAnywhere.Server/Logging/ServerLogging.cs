@@ -15,7 +15,8 @@ internal static class ServerLogging
         configuration
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            // Its start lines repeat ours ("Now listening on") or say nothing to a user (content root, environment).
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Warning)
             // A failed start is reported once, by the caller, with advice; not again here with a stack trace.
             .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
@@ -43,7 +44,13 @@ internal static class ServerLogging
     /// any number; refusals and errors above. The request logger records method, path (no query) and
     /// status: no headers.
     /// </summary>
-    public static LogEventLevel RequestLevel(int status, Exception? exception) =>
+    /// <remarks>A local lookup miss (<see cref="LocalSocket.LocalCredentialsEndpoints.IsLookupMiss"/>) is a
+    /// <c>credential-process</c> for a source this server does not have, which then signs itself: normal, Debug.</remarks>
+    public static LogEventLevel RequestLevel(HttpContext context, Exception? exception) =>
+        exception is null && LocalSocket.LocalCredentialsEndpoints.IsLookupMiss(context) ? LogEventLevel.Debug
+        : RequestLevel(context.Response.StatusCode, exception);
+
+    private static LogEventLevel RequestLevel(int status, Exception? exception) =>
         exception is not null || status >= 500 ? LogEventLevel.Error
         : status is StatusCodes.Status408RequestTimeout or ClientFailures.ClientClosedRequest ? LogEventLevel.Debug
         : status >= 400 ? LogEventLevel.Warning

@@ -16,8 +16,7 @@ internal sealed record SshKeyBlob(string KeyType, PublicKey? PublicKey, SigningK
     private const string MakeAnotherKey = "Make an ECDSA P-256 or RSA key (`ssh-keygen -t ecdsa -b 256` or `ssh-keygen -t rsa -b 3072`) and `ssh-add` it.";
 
     /// <summary>The <c>SHA256:</c> fingerprint exactly as <c>ssh-add -l</c> prints it: unpadded base64 of SHA-256 over the blob.</summary>
-    public static string Fingerprint(ReadOnlySpan<byte> blob) =>
-        "SHA256:" + Convert.ToBase64String(SHA256.HashData(blob)).TrimEnd('=');
+    public static string Fingerprint(ReadOnlySpan<byte> blob) => SshFingerprint.OfBlob(blob);
 
     public static SshKeyBlob Parse(ReadOnlySpan<byte> blob)
     {

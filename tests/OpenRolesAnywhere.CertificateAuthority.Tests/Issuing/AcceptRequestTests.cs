@@ -244,6 +244,22 @@ public sealed class AcceptRequestTests : AdminHarnessTest
     }
 
     [Fact]
+    public async Task AcceptRequest_SameValidityAsTheCa_CutByTheSecondsBetweenWithoutAWarning()
+    {
+        // The README's walkthrough: CA and certificate both 8760h, issued seconds apart.
+        await Harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(8760));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+
+        var issued = await Harness.Admin().AcceptRequestAsync(AdminHarness.Request(AdminHarness.CsrPem(key), validity: TimeSpan.FromHours(8760)), CancellationToken.None);
+
+        using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
+        using var root = Harness.LoadCa();
+        Assert.Equal(root.NotAfter, leaf.NotAfter);
+        Assert.Empty(issued.Warnings);
+    }
+
+    [Fact]
     public async Task AcceptRequest_ValidityInsideTheCa_EndsWhenAsked()
     {
         await Harness.CreateCaWithProfileAsync(validity: TimeSpan.FromHours(100));

@@ -173,6 +173,19 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task CreateSession_UntrustedSigningCertificate_HintNamesRevocationAndCrlsBesideTheIssuer()
+    {
+        using var identity = Identity("p256");
+        _fake.RevokedSerials[identity.Certificate.SerialNumberDecimal] = true;
+
+        var error = await CreateSessionFails(identity);
+
+        Assert.Contains("issuer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("revoked", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CRL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateSession_ThrottledThenServerErrorThenOk_RetriesAndSucceeds()
     {
         using var identity = Identity("rsa2048");

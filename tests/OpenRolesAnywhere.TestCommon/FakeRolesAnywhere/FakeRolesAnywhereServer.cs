@@ -229,7 +229,8 @@ public sealed partial class FakeRolesAnywhereServer : IAsyncDisposable
 
             if (RevokedSerials.ContainsKey(serial))
             {
-                return (403, "AccessDeniedException", "Certificate revoked");
+                // AWS answers a certificate revoked by an imported CRL as it answers an unknown issuer (docs/doctor.md).
+                return (403, "AccessDeniedException", "Untrusted signing certificate");
             }
 
             if (!ProfileRoles.Contains(role))

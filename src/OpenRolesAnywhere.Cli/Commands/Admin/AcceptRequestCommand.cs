@@ -13,10 +13,10 @@ internal sealed class AcceptRequestCommand : Command
     {
         var requestFile = new Option<string>("--request-file") { Description = "The CSR (or, for the original tool's requests, the bare PEM public key).", Required = true };
         var validity = new Option<string>("--validity-duration") { Description = "How long the certificate is valid (8760h is a year); at most until the CA expires.", Required = true };
-        var serial = new Option<string?>("--serial-number") { Description = "Serial number, decimal (default: random 128-bit); a serial used before is refused." };
-        var profile = new Option<string?>("--profile") { Description = "Name of the profile whose ARN goes into the certificate (default: the last one created)." };
+        var serial = new Option<string?>("--serial-number", "--serial") { Description = "Serial number, decimal; a serial used before is refused. [default: random 128-bit]" };
+        var profile = new Option<string?>("--profile") { Description = "Name of the profile whose ARN goes into the certificate. [default: the last one created]" };
         var subject = new SubjectOptionSet();
-        var aws = new AdminAwsOptionSet();
+        var aws = new AdminAwsOptionSet(signs: true);
         Options.Add(requestFile);
         Options.Add(validity);
         Options.Add(serial);

@@ -9,19 +9,23 @@ namespace OpenRolesAnywhere.Cli.Commands.Admin;
 
 /// <summary>Where the admin commands reach AWS; credentials always come from the AWS SDK's own resolution.</summary>
 /// <param name="prefix">Put before each flag's name where it would clash with a command's own (<c>serve --admin-region</c>).</param>
-internal sealed class AdminAwsOptionSet(string prefix = "--")
+/// <param name="signs">The command may sign with the CA key, so KMS may be called: only then is there a KMS endpoint flag.</param>
+internal sealed class AdminAwsOptionSet(string prefix = "--", bool signs = false)
 {
-    public Option<string?> Region { get; } = new(prefix + "region") { Description = "AWS region (default: the trust anchor's or KMS key's region, then AWS_REGION / your AWS profile)." };
+    public Option<string?> Region { get; } = new(prefix + "region") { Description = "AWS region. [default: the trust anchor's or KMS key's region, then AWS_REGION / your AWS profile]" };
 
-    public Option<string?> Endpoint { get; } = new(prefix + "endpoint") { Description = "Roles Anywhere endpoint URL (default: AWS_ENDPOINT_URL_ROLESANYWHERE, AWS_ENDPOINT_URL, then the regional endpoint)." };
+    public Option<string?> Endpoint { get; } = new(prefix + "endpoint") { Description = "Roles Anywhere endpoint URL. [default: AWS_ENDPOINT_URL_ROLESANYWHERE, AWS_ENDPOINT_URL, then the regional endpoint]" };
 
-    public Option<string?> KmsEndpoint { get; } = new(prefix + "kms-endpoint") { Description = "KMS endpoint URL (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, then the regional endpoint)." };
+    public Option<string?> KmsEndpoint { get; } = new(prefix + "kms-endpoint") { Description = "KMS endpoint URL. [default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, then the regional endpoint]" };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Region);
         command.Options.Add(Endpoint);
-        command.Options.Add(KmsEndpoint);
+        if (signs)
+        {
+            command.Options.Add(KmsEndpoint);
+        }
     }
 
     /// <summary>The admin commands name an operation's inputs by their flags: the field "validity duration" is <c>--validity-duration</c>.</summary>
@@ -47,7 +51,7 @@ internal sealed class AdminAwsOptionSet(string prefix = "--")
     {
         Region = result.GetValue(Region),
         RolesAnywhereEndpoint = result.GetValue(Endpoint),
-        KmsEndpoint = result.GetValue(KmsEndpoint),
+        KmsEndpoint = signs ? result.GetValue(KmsEndpoint) : null,
         Environment = environment.Variable,
     };
 }

@@ -17,9 +17,9 @@ internal sealed class CreateCaCommand : Command
         var keyId = new Option<string?>("--kms-key-id") { Description = "The KMS key: key id, key ARN, alias/NAME or alias ARN (see key.yml). Or name the key with --ssh-fingerprint or --private-key." };
         var key = new KeyOptionSet();
         var validity = new Option<string>("--validity-duration") { Description = "How long the CA certificate is valid (8760h is a year).", Required = true };
-        var serial = new Option<string?>("--serial-number") { Description = "CA certificate serial number, decimal (default: random 128-bit)." };
+        var serial = new Option<string?>("--serial-number", "--serial") { Description = "CA certificate serial number, decimal. [default: random 128-bit]" };
         var subject = new SubjectOptionSet();
-        var aws = new AdminAwsOptionSet();
+        var aws = new AdminAwsOptionSet(signs: true);
         Options.Add(name);
         Options.Add(keyId);
         Options.Add(validity);

@@ -14,7 +14,7 @@ internal sealed class CreateProfileCommand : Command
         var duration = new Option<string>("--session-duration") { Description = "Longest session, 900s to 43200s.", DefaultValueFactory = _ => "3600s" };
         var roles = new Option<string[]>("--role-arn") { Description = "A role the profile allows; repeat for more.", Required = true };
         var requireInstanceProperties = new Option<bool>("--require-instance-properties") { Description = "Require instance properties in session requests (settable only at creation)." };
-        var disabled = new Option<bool>("--disabled") { Description = "Create the profile disabled; `admin update-profile --enable` enables it." };
+        var disabled = new Option<bool>("--disabled", "--disable") { Description = "Create the profile disabled; `admin update-profile --enable` enables it." };
         var settings = new ProfileSettingsOptionSet();
         var aws = new AdminAwsOptionSet();
         Options.Add(name);

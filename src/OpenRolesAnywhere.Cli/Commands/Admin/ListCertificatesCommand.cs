@@ -21,7 +21,7 @@ internal sealed class ListCertificatesCommand : Command
             foreach (var entry in entries)
             {
                 var status = entry.RevokedAt is { } at ? $"revoked {at:u} ({entry.RevocationReason})" : entry.Status;
-                await output.WriteLineAsync($"{entry.SerialNumber}\t{entry.Kind}\t{status}\t{entry.NotAfter:u}\t{entry.Subject}\t{entry.PublicKeySha256}");
+                await output.WriteLineAsync($"{entry.SerialNumber}\t{entry.Kind}\t{status}\t{entry.NotAfter:u}\t{entry.Subject}\t{entry.KeyFingerprint}");
             }
 
             return ExitCodes.Success;

@@ -10,8 +10,8 @@ internal sealed class PublishCrlCommand : Command
     public PublishCrlCommand(CliEnvironment environment)
         : base("publish-crl", "Sign a CRL of every revoked certificate with the KMS key and import it into Roles Anywhere (updated on later runs).")
     {
-        var validity = new Option<string?>("--crl-validity") { Description = "The CRL's nextUpdate, from now (default 168h)." };
-        var aws = new AdminAwsOptionSet();
+        var validity = new Option<string?>("--crl-validity") { Description = "The CRL's nextUpdate, from now. [default: 168h]" };
+        var aws = new AdminAwsOptionSet(signs: true);
         Options.Add(validity);
         aws.AddTo(this);
 

@@ -9,7 +9,7 @@ internal sealed class PutNotificationSettingsCommand : Command
     public PutNotificationSettingsCommand(CliEnvironment environment)
         : base("put-notification-settings", "Set how many days before a CA or end-entity certificate expires Roles Anywhere notifies (EventBridge, CloudWatch, Health Dashboard).")
     {
-        var anchor = new Option<string?>("--trust-anchor") { Description = "The trust anchor: name, ARN or id (default: this CA's)." };
+        var anchor = new Option<string?>("--trust-anchor") { Description = "The trust anchor: name, ARN or id. [default: this CA's]" };
         var notificationEvent = new Option<string>("--event") { Description = "ca (the CA certificate) or end-entity (certificates it issued).", Required = true };
         var threshold = new Option<int?>("--threshold-days") { Description = "Notify this many days before expiry, 1 to 360." };
         var disable = new Option<bool>("--disable") { Description = "Turn this notification off." };

@@ -9,8 +9,8 @@ internal sealed class ResetNotificationSettingsCommand : Command
     public ResetNotificationSettingsCommand(CliEnvironment environment)
         : base("reset-notification-settings", "Put a trust anchor's expiry notifications back to AWS's defaults.")
     {
-        var anchor = new Option<string?>("--trust-anchor") { Description = "The trust anchor: name, ARN or id (default: this CA's)." };
-        var events = new Option<string[]>("--event") { Description = "ca or end-entity; repeat for both (default: both)." };
+        var anchor = new Option<string?>("--trust-anchor") { Description = "The trust anchor: name, ARN or id. [default: this CA's]" };
+        var events = new Option<string[]>("--event") { Description = "ca or end-entity; repeat for both. [default: both]" };
         var aws = new AdminAwsOptionSet();
         Options.Add(anchor);
         Options.Add(events);

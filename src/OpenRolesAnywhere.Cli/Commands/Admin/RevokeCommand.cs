@@ -9,7 +9,7 @@ internal sealed class RevokeCommand : Command
     public RevokeCommand(CliEnvironment environment)
         : base("revoke", "Revoke a certificate this CA issued; run `admin publish-crl` afterwards so Roles Anywhere refuses it.")
     {
-        var serial = new Option<string>("--serial") { Description = "Serial number, decimal or 0x hex (see `admin list-certificates`).", Required = true };
+        var serial = new Option<string>("--serial-number", "--serial") { Description = "Serial number, decimal or 0x hex (see `admin list-certificates`).", Required = true };
         var reason = new Option<string?>("--reason") { Description = "unspecified, key-compromise, ca-compromise, affiliation-changed, superseded, cessation-of-operation or privilege-withdrawn." };
         Options.Add(serial);
         Options.Add(reason);

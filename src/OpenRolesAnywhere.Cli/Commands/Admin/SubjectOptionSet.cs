@@ -10,7 +10,7 @@ internal sealed class SubjectOptionSet
 
     public Option<string?> Organization { get; } = new("--organization") { Description = "Subject organization (O)." };
 
-    public Option<string?> OrganizationUnit { get; } = new("--organization-unit") { Description = "Subject organizational unit (OU)." };
+    public Option<string?> OrganizationUnit { get; } = new("--organization-unit", "--organizational-unit") { Description = "Subject organizational unit (OU)." };
 
     public Option<string?> Country { get; } = new("--country") { Description = "Subject country (C), two letters." };
 

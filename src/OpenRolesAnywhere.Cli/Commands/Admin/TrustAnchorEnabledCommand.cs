@@ -10,7 +10,7 @@ internal sealed class TrustAnchorEnabledCommand : Command
         : base(enabled ? "enable-trust-anchor" : "disable-trust-anchor",
             enabled ? "Enable a trust anchor: its certificates get sessions again." : "Disable a trust anchor: its certificates get no sessions until it is enabled again.")
     {
-        var anchor = new Option<string?>("--trust-anchor") { Description = "The trust anchor: name, ARN or id (default: this CA's)." };
+        var anchor = new Option<string?>("--trust-anchor") { Description = "The trust anchor: name, ARN or id. [default: this CA's]" };
         var aws = new AdminAwsOptionSet();
         Options.Add(anchor);
         aws.AddTo(this);

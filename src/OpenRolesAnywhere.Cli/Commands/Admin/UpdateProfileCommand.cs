@@ -15,7 +15,7 @@ internal sealed class UpdateProfileCommand : Command
         var roles = new Option<string[]>("--role-arn") { Description = "Replace the roles the profile allows; repeat for more." };
         var duration = new Option<string?>("--session-duration") { Description = "Longest session, 900s to 43200s." };
         var enable = new Option<bool>("--enable") { Description = "Enable the profile." };
-        var disable = new Option<bool>("--disable") { Description = "Disable the profile: no session is made with it until it is enabled again." };
+        var disable = new Option<bool>("--disable", "--disabled") { Description = "Disable the profile: no session is made with it until it is enabled again." };
         var settings = new ProfileSettingsOptionSet();
         var aws = new AdminAwsOptionSet();
         Options.Add(profile);
