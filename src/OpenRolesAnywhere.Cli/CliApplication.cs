@@ -21,6 +21,13 @@ internal static class CliApplication
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
+        // What the tree's --version prints, without building the tree: scripts and benchmarks call it for the start-up alone.
+        if (args is ["--version"])
+        {
+            await output.WriteLineAsync(RootCommand.ExecutableVersion);
+            return ExitCodes.Success;
+        }
+
         var parseResult = BuildRootCommand(environment).Parse(args);
         if (parseResult.Errors.Count > 0)
         {
