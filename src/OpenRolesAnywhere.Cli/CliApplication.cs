@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Reflection;
 using OpenRolesAnywhere.Cli.Commands;
 using OpenRolesAnywhere.Core;
 
@@ -19,12 +20,19 @@ internal static class CliApplication
             new Commands.Admin.AdminCommand(environment),
         };
 
+    /// <summary>What System.CommandLine's --version prints: the entry assembly's informational version, else its version.</summary>
+    private static string ExecutableVersion()
+    {
+        var assembly = Assembly.GetEntryAssembly()!;
+        return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "";
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
         // What the tree's --version prints, without building the tree: scripts and benchmarks call it for the start-up alone.
         if (args is ["--version"])
         {
-            await output.WriteLineAsync(RootCommand.ExecutableVersion);
+            await output.WriteLineAsync(ExecutableVersion());
             return ExitCodes.Success;
         }
 
