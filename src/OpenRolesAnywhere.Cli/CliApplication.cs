@@ -18,6 +18,10 @@ internal static class CliApplication
             new DoctorCommand(environment),
             new HealthCommand(environment),
             new Commands.Admin.AdminCommand(environment),
+            new UpdateCommand(environment),
+            new SignStringCommand(environment),
+            new ReadCertificateDataCommand(environment),
+            new VersionCommand(),
         };
 
     /// <summary>What System.CommandLine's --version prints: the entry assembly's informational version, else its version.</summary>
