@@ -33,8 +33,8 @@ internal static class CliApplication
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
-        // What the tree's --version prints, without building the tree: scripts and benchmarks call it for the start-up alone.
-        if (args is ["--version"])
+        // What the tree's --version (and `version`) prints, without building the tree: nothing else is needed for it.
+        if (args is ["--version"] or ["version"])
         {
             await output.WriteLineAsync(ExecutableVersion());
             return ExitCodes.Success;

@@ -10,16 +10,18 @@ public sealed class VersionTests
 {
     private static readonly CliEnvironment Environment = new(_ => null, TimeProvider.System);
 
-    [Fact]
-    public async Task Version_Alone_PrintsWhatTheCommandTreePrints()
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("version")]
+    public async Task Version_Alone_PrintsWhatTheCommandTreePrints(string argument)
     {
         using var tree = new StringWriter();
-        var treeExit = await CliApplication.BuildRootCommand(Environment).Parse(["--version"])
+        var treeExit = await CliApplication.BuildRootCommand(Environment).Parse([argument])
             .InvokeAsync(new InvocationConfiguration { Output = tree, Error = TextWriter.Null });
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exit = await CliApplication.RunAsync(["--version"], output, error, Environment);
+        var exit = await CliApplication.RunAsync([argument], output, error, Environment);
 
         Assert.Equal(0, treeExit);
         Assert.Equal(0, exit);
