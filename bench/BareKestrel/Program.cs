@@ -11,6 +11,8 @@ var token = Encoding.UTF8.GetBytes(File.ReadAllText(args[2]));
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.WebHost.UseUrls(args[0]);
+// serve sends no Server header either: the same bytes on the wire.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 var app = builder.Build();
 app.Run(async context =>
 {

@@ -54,6 +54,12 @@ internal static partial class Benchmarks
         await WaitForAsync(() => File.Exists(tokenFile) && Accepts(port));
         var token = await File.ReadAllTextAsync(tokenFile);
         var url = $"http://127.0.0.1:{port}/v1/credentials";
+        if (Environment.GetEnvironmentVariable("BENCH_SERVE_ONLY") is not null)
+        {
+            Console.WriteLine($"{url} {token}");
+            await Task.Delay(Timeout.Infinite);
+        }
+
         if (onlyCredentialProcess)
         {
             // The baseline CLI talks to its own serve: the socket's wire may differ between builds.
@@ -92,7 +98,7 @@ internal static partial class Benchmarks
         bodyRequest.Headers.TryAddWithoutValidation("Authorization", token);
         using var bodyResponse = await http.SendAsync(bodyRequest);
         var body = await bodyResponse.Content.ReadAsStringAsync();
-        var serveWrk = await WrkAsync(url, token, seconds, 64);
+        var serveWrk = await WrkAsync(url, token, seconds, 64, serve.Id);
         var serveLight = await WrkAsync(url, token, seconds, 10);
         var loadedRss = RssKiB(serve.Id, "VmHWM");
         var afterRss = RssKiB(serve.Id);
@@ -102,7 +108,7 @@ internal static partial class Benchmarks
         await File.WriteAllTextAsync(bodyFile, body);
         using var kestrel = Start(Path.Combine(artifacts, "bench-kestrel", "BareKestrel"), [$"http://127.0.0.1:{kestrelPort}", bodyFile, tokenFile], []);
         await WaitForAsync(() => Accepts(kestrelPort));
-        var kestrelWrk = await WrkAsync($"http://127.0.0.1:{kestrelPort}/v1/credentials", token, seconds, 64);
+        var kestrelWrk = await WrkAsync($"http://127.0.0.1:{kestrelPort}/v1/credentials", token, seconds, 64, kestrel.Id);
         kestrel.Kill();
 
         var nginxPort = FreePort();
@@ -147,6 +153,7 @@ internal static partial class Benchmarks
         report.AppendLine(CultureInfo.InvariantCulture, $"  serve: {serveWrk.RequestsPerSecond:0} req/s, p99 {serveWrk.P99}");
         report.AppendLine(CultureInfo.InvariantCulture, $"  bare Kestrel: {kestrelWrk.RequestsPerSecond:0} req/s, p99 {kestrelWrk.P99}; nginx: {nginxWrk.RequestsPerSecond:0} req/s, p99 {nginxWrk.P99}  (same bytes behind the same Authorization check)");
         report.AppendLine(CultureInfo.InvariantCulture, $"  ratio serve/Kestrel: {serveWrk.RequestsPerSecond / kestrelWrk.RequestsPerSecond:0.00}; serve/nginx: {serveWrk.RequestsPerSecond / nginxWrk.RequestsPerSecond:0.00}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  server CPU per request (steadier than req/s on a busy machine): serve {serveWrk.CpuMicroseconds:0.0} us, bare Kestrel {kestrelWrk.CpuMicroseconds:0.0} us; Kestrel/serve {kestrelWrk.CpuMicroseconds / serveWrk.CpuMicroseconds:0.00}");
         report.AppendLine(CultureInfo.InvariantCulture, $"  at 10 connections: serve {serveLight.RequestsPerSecond:0} req/s p99 {serveLight.P99}; nginx {nginxLight.RequestsPerSecond:0} req/s p99 {nginxLight.P99}");
         report.AppendLine(CultureInfo.InvariantCulture, $"credential-process via the running server: native median {Median(processTimes):0.0} ms wall, JIT {Median(jitTimes):0.0} ms ({processCalls} CreateSession calls in {processTimes.Count + jitTimes.Count} runs)");
         report.AppendLine(CultureInfo.InvariantCulture, $"  floors: native `--version` {Median(floorTimes):0.0} ms, Native AOT hello world {Median(helloTimes):0.0} ms; credential-process / --version {Median(processTimes) / Median(floorTimes):0.00}, / hello {Median(processTimes) / Median(helloTimes):0.00}");
@@ -244,17 +251,31 @@ internal static partial class Benchmarks
         }
         """;
 
-    private static async Task<(double RequestsPerSecond, string P99)> WrkAsync(string url, string token, int seconds, int connections)
+    /// <param name="server">With a process id: also that process's CPU time (user and system) per request answered.</param>
+    private static async Task<(double RequestsPerSecond, string P99, double CpuMicroseconds)> WrkAsync(string url, string token, int seconds, int connections, int? server = null)
     {
+        var cpuBefore = server is { } before ? CpuTicks(before) : 0;
         var result = await ProcessRunner.RunAsync("wrk", ["-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "-H", $"Authorization: {token}", url], timeout: TimeSpan.FromSeconds(seconds + 30));
+        var cpu = server is { } after ? CpuTicks(after) - cpuBefore : 0;
         var rps = RequestsPerSecond().Match(result.Output);
         var p99 = P99().Match(result.Output);
-        if (!rps.Success || !p99.Success || result.Output.Contains("Non-2xx", StringComparison.Ordinal))
+        var count = RequestCount().Match(result.Output);
+        if (!rps.Success || !p99.Success || !count.Success || result.Output.Contains("Non-2xx", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("wrk failed or saw errors: " + result.Output + result.Error);
         }
 
-        return (double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture), p99.Groups[1].Value);
+        // Clock ticks are 10 ms on Linux (USER_HZ 100).
+        var cpuMicroseconds = cpu * 10_000.0 / long.Parse(count.Groups[1].Value, CultureInfo.InvariantCulture);
+        return (double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture), p99.Groups[1].Value, cpuMicroseconds);
+    }
+
+    /// <summary>utime + stime of a process, from /proc/PID/stat (fields 14 and 15; the name in parentheses may hold spaces).</summary>
+    private static long CpuTicks(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
     private static async Task<double> TimeAsync(string file, string[] arguments, Dictionary<string, string?> environment)
@@ -320,6 +341,9 @@ internal static partial class Benchmarks
             await Task.Delay(10);
         }
     }
+
+    [GeneratedRegex(@"(\d+) requests in ")]
+    private static partial Regex RequestCount();
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Reflection;
 using OpenRolesAnywhere.Cli.Commands;
 using OpenRolesAnywhere.Core;
 
@@ -28,8 +29,22 @@ internal static class CliApplication
         return root;
     }
 
+    /// <summary>What System.CommandLine's --version prints: the entry assembly's informational version, else its version.</summary>
+    private static string ExecutableVersion()
+    {
+        var assembly = Assembly.GetEntryAssembly()!;
+        return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "";
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
+        // What the tree's --version (and `version`) prints, without building the tree: nothing else is needed for it.
+        if (args is ["--version"] or ["version"])
+        {
+            await output.WriteLineAsync(ExecutableVersion());
+            return ExitCodes.Success;
+        }
+
         var parseResult = BuildRootCommand(environment).Parse(args);
         // --help is answered even when required options are missing (`admin create-profile --help`).
         if (parseResult.Errors.Count > 0 && parseResult.Action is not SectionedHelpAction)

@@ -20,18 +20,37 @@ internal static class ContainerCredentialsEndpoints
 
     public static IEndpointRouteBuilder MapContainerCredentials(this IEndpointRouteBuilder app)
     {
-        // Authenticated before anything else: even which sources exist is for token holders only.
-        var group = app.MapGroup(Path).AddEndpointFilter(async (invocation, next) =>
-            Authorize(invocation.HttpContext, invocation.HttpContext.RequestServices.GetRequiredService<ServerToken>()) ?? await next(invocation));
-        group.MapGet("", (HttpContext context, CredentialSources sources, CredentialCache cache) =>
-            AnswerAsync(context, sources.Default, cache));
-        group.MapGet("/{name}", (string name, HttpContext context, CredentialSources sources, CredentialCache cache) =>
-            sources.Named(name) is { } source ? AnswerAsync(context, source, cache) : Task.FromResult(Replies.UnknownSource(name, sources.Names)));
+        // The path SDKs poll: plain request delegates over the root provider's singletons, so a cache hit pays for no
+        // request scope, parameter binding or endpoint filter. Resolved per request, not here: the sources and the
+        // token file come into being when the server starts, where their failures are reported.
+        var services = app.ServiceProvider;
+        app.MapGet(Path, (RequestDelegate)(context => AnswerAsync(context, services, name: null)));
+        app.MapGet(Path + "/{name}", (RequestDelegate)(context => AnswerAsync(context, services, (string?)context.Request.RouteValues["name"])));
         return app;
     }
 
-    private static Task<IResult> AnswerAsync(HttpContext context, ICredentialSource source, CredentialCache cache) =>
-        Replies.FromCacheAsync(cache, source, cached => Replies.Ok(CredentialJson.Container(cached)), context.RequestAborted);
+    /// <summary>Authenticated before anything else: even which sources exist is for token holders only.</summary>
+    private static Task AnswerAsync(HttpContext context, IServiceProvider services, string? name)
+    {
+        if (Authorize(context, services.GetRequiredService<ServerToken>()) is { } refusal)
+        {
+            return refusal.ExecuteAsync(context);
+        }
+
+        var sources = services.GetRequiredService<CredentialSources>();
+        if ((name is null ? sources.Default : sources.Named(name)) is not { } source)
+        {
+            return Replies.UnknownSource(name!, sources.Names).ExecuteAsync(context);
+        }
+
+        var answer = Replies.FromCacheAsync(services.GetRequiredService<CredentialCache>(), source, Answer, context.RequestAborted);
+        // A cache hit completes at once: no state machine for it.
+        return answer.IsCompletedSuccessfully ? answer.Result.ExecuteAsync(context) : WriteAsync(answer, context);
+    }
+
+    private static IResult Answer(CachedCredentials cached) => Replies.Ok(CredentialJson.Container(cached));
+
+    private static async Task WriteAsync(Task<IResult> answer, HttpContext context) => await (await answer).ExecuteAsync(context);
 
     /// <summary>Null when the request carries the token; else the refusal (401 none, 403 wrong).</summary>
     public static IResult? Authorize(HttpContext context, ServerToken token)

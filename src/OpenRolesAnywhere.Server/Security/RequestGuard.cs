@@ -35,7 +35,7 @@ internal static partial class RequestGuard
             }
 
             var host = context.Request.Host.Host;
-            if (host.Length > 0 && !allowedHosts.Contains(host) && !IPAddress.TryParse(host.Trim('[', ']'), out _))
+            if (host.Length > 0 && !allowedHosts.Contains(host) && !IPAddress.IsValid(host.AsSpan().Trim("[]")))
             {
                 Log.RefusedHost(logger, host);
                 return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "The Host header names a host this server does not answer to.");
