@@ -17,8 +17,8 @@ public interface ISideListener
     /// <summary>Always bound by the server itself, never taken from systemd.</summary>
     ListenAddress Address { get; }
 
-    /// <summary>Every route of this listener is under this path.</summary>
-    string PathPrefix { get; }
+    /// <summary>Every route of this listener is under this path; null: its routes take every path, on its own socket only (the signing proxy).</summary>
+    string? PathPrefix { get; }
 
     /// <summary>The largest body its routes read (the credential listeners take almost none).</summary>
     long MaxRequestBytes { get; }

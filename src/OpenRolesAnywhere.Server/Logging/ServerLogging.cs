@@ -16,6 +16,8 @@ internal static class ServerLogging
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            // YARP logs every forwarded request at Information; the proxy logs its failures itself.
+            .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
             // A failed start is reported once, by the caller, with advice; not again here with a stack trace.
             .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
