@@ -10,8 +10,8 @@ namespace OpenRolesAnywhere.Proxy;
 internal sealed record SigningInput(AwsCredentials Credentials, string PayloadHash);
 
 /// <summary>
-/// YARP's request transform that signs: after YARP's own copy of the request (hop-by-hop headers and the
-/// client's <c>Host</c> left out, so the upstream's authority is sent), it drops what the client may have
+/// YARP's request transform that signs: after YARP's own copy of the request (hop-by-hop headers left out),
+/// it replaces the client's <c>Host</c> by the upstream's authority and drops what the client may have
 /// signed itself, then signs the outgoing request with Core's HMAC signer: <c>host</c>, <c>content-type</c>,
 /// <c>content-md5</c> and every remaining <c>x-amz-*</c> header (such as <c>X-Amz-Target</c>, which
 /// JSON-protocol services need), over the payload hash the endpoint computed.
@@ -30,6 +30,10 @@ internal sealed class SigV4Transformer(SigV4ProxyOptions options, TimeProvider t
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        // YARP fills in the URI after the transforms when they leave it; it is signed, so it is made here. The
+        // client's Host (the proxy's) is dropped: HttpClient sends the upstream's, the one signed.
+        proxyRequest.RequestUri ??= RequestUtilities.MakeDestinationAddress(destinationPrefix, httpContext.Request.Path, httpContext.Request.QueryString);
+        proxyRequest.Headers.Host = null;
         var input = httpContext.Features.GetRequiredFeature<SigningInput>();
         foreach (var name in Stripped)
         {
