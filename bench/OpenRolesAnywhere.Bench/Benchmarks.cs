@@ -26,10 +26,6 @@ internal static partial class Benchmarks
         var cliDirectory = Path.Combine(artifacts, "linux-x64");
         using var temp = new TempDirectory();
         using var pki = TestPki.Create("Bench");
-        using var key = TestKeys.Create("p256");
-        using var leaf = pki.Issue(TestKeys.PublicKeyOf(key));
-        var certificate = pki.WritePem(temp.File("workload.pem"), leaf);
-        var keyFile = TestKeys.WritePkcs8(key, temp.File("workload.key"));
         await using var upstream = await FakeRolesAnywhereServer.StartAsync(pki.Root);
         // The first CreateSession takes 500 ms, so the burst below arrives while it is in flight.
         upstream.Intercept(async _ =>
@@ -38,12 +34,7 @@ internal static partial class Benchmarks
             return false;
         });
 
-        string[] source =
-        [
-            "--certificate", certificate, "--private-key", keyFile,
-            "--trust-anchor-arn", FakeRolesAnywhereServer.TrustAnchorArn, "--profile-arn", FakeRolesAnywhereServer.ProfileArn,
-            "--role-arn", FakeRolesAnywhereServer.RoleArn, "--endpoint", upstream.Endpoint.ToString(),
-        ];
+        var source = SourceFlags(temp, pki, upstream);
         var runtime = temp.File("run");
         Directory.CreateDirectory(runtime);
         var environment = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = runtime, ["HOME"] = temp.Path };
