@@ -78,17 +78,5 @@ internal static partial class Benchmarks
         return response.IsSuccessStatusCode ? watch.Elapsed.TotalMilliseconds : throw new InvalidOperationException($"{url} answered {response.StatusCode}");
     }
 
-    private static string NginxUpstreamConfig(int port) => $$"""
-        worker_processes 1;
-        error_log logs/error.log;
-        pid logs/nginx.pid;
-        events { worker_connections 1024; }
-        http {
-            access_log off;
-            server {
-                listen 127.0.0.1:{{port}};
-                location / { default_type text/plain; return 200 'ok'; }
-            }
-        }
-        """;
+    private static string NginxUpstreamConfig(int port) => NginxConfig(port, "1", "location / { default_type text/plain; return 200 'ok'; }");
 }

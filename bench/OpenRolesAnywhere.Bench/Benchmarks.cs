@@ -217,8 +217,17 @@ internal static partial class Benchmarks
 
     private static double Percentile(List<double> values, int percent) => values.Order().ElementAt(values.Count * percent / 100);
 
-    private static string NginxConfig(int port, string token, string body) => $$"""
-        worker_processes auto;
+    private static string NginxConfig(int port, string token, string body) => NginxConfig(port, "auto", $$"""
+        location = /v1/credentials {
+                    if ($http_authorization != "{{token}}") { return 403; }
+                    default_type application/json;
+                    return 200 '{{body}}';
+                }
+        """);
+
+    /// <summary>nginx on <paramref name="port"/> with one server block holding <paramref name="locations"/>.</summary>
+    private static string NginxConfig(int port, string workers, string locations) => $$"""
+        worker_processes {{workers}};
         error_log logs/error.log;
         pid logs/nginx.pid;
         events { worker_connections 1024; }
@@ -226,11 +235,7 @@ internal static partial class Benchmarks
             access_log off;
             server {
                 listen 127.0.0.1:{{port}};
-                location = /v1/credentials {
-                    if ($http_authorization != "{{token}}") { return 403; }
-                    default_type application/json;
-                    return 200 '{{body}}';
-                }
+                {{locations}}
             }
         }
         """;

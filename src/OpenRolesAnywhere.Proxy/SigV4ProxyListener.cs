@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Server;
 using OpenRolesAnywhere.Server.Hosting;
 
@@ -22,20 +21,8 @@ public sealed class SigV4ProxyListener(ListenAddress address, SigV4ProxyOptions 
 
     public long MaxRequestBytes => proxy.SignsPayload ? proxy.MaxBodyBytes : SigV4ProxyOptions.MaxStreamedBodyBytes;
 
-    public void Validate(ServeOptions options, IReadOnlyList<ListenAddress> credentialAddresses)
-    {
-        if (!options.AllowRemote && !address.IsLoopback)
-        {
-            throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"The proxy listener '{address.Url}' is reachable from other machines, and signs as your role for anyone who reaches it. Add --allow-remote if that is meant.");
-        }
-
-        if (address.Port != 0 && credentialAddresses.Any(a => a.Port == address.Port))
-        {
-            throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"The proxy listener '{address.Url}' uses the port of a credential listener: give the proxy a port of its own.");
-        }
-    }
+    public void Validate(ServeOptions options, IReadOnlyList<ListenAddress> credentialAddresses) =>
+        SideListenerAddress.Check("proxy listener", address, options, credentialAddresses, ", and signs as your role for anyone who reaches it");
 
     public void AddServices(IServiceCollection services) => services.AddSigV4Proxy(proxy);
 

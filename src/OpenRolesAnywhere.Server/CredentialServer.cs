@@ -48,15 +48,7 @@ public static partial class CredentialServer
     {
         sideListeners ??= [];
         var addresses = Listeners.Parse(options, sideListeners.Count > 0);
-        foreach (var side in sideListeners)
-        {
-            side.Validate(options, addresses);
-        }
-
-        if (sideListeners.Where(s => s.Address.Port != 0).GroupBy(s => s.Address.Port).FirstOrDefault(g => g.Count() > 1) is { } shared)
-        {
-            throw new CredentialException(CredentialErrorKind.InvalidInput, $"Two side listeners ({string.Join(", ", shared.Select(s => s.Address.Url))}) share a port: give each a port of its own.");
-        }
+        ValidateSideListeners(options, addresses, sideListeners);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -87,19 +79,28 @@ public static partial class CredentialServer
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
         builder.Services.AddHostedService<CertificateWatcher>();
-        if (sideListeners.Count > 0)
-        {
-            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, SideListeners.MatcherPolicy>());
-        }
-
         foreach (var side in sideListeners)
         {
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, SideListeners.MatcherPolicy>());
             side.AddServices(builder.Services);
         }
 
         var app = builder.Build();
         UsePipeline(app, sideListeners);
         return app;
+    }
+
+    private static void ValidateSideListeners(ServeOptions options, IReadOnlyList<Hosting.ListenAddress> addresses, IReadOnlyList<ISideListener> sideListeners)
+    {
+        foreach (var side in sideListeners)
+        {
+            side.Validate(options, addresses);
+        }
+
+        if (sideListeners.Where(s => s.Address.Port != 0).GroupBy(s => s.Address.Port).FirstOrDefault(g => g.Count() > 1) is { } shared)
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput, $"Two side listeners ({string.Join(", ", shared.Select(s => s.Address.Url))}) share a port: give each a port of its own.");
+        }
     }
 
     /// <summary>
