@@ -4,11 +4,16 @@
 # Needs wrk and nginx (Debian: apt-get install -y wrk nginx-light). Usage: bench/run.sh [wrk seconds]
 # Only the credential-process benchmark, optionally against another published CLI in the same run:
 #   bench/run.sh credential-process [BASELINE_CLI_DIR]
+# Only the signing proxy against a direct call to the same upstream (nginx):
+#   bench/run.sh proxy [wrk seconds]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 artifacts="$root/artifacts"
 publish() { dotnet publish "$@" -c Release -r linux-x64 -v quiet -nologo >/dev/null; }
 publish "$root/src/OpenRolesAnywhere.Cli" -o "$artifacts/linux-x64"
+if [ "${1:-}" = proxy ]; then
+    exec dotnet run -c Release --project "$root/bench/OpenRolesAnywhere.Bench" -- "$artifacts" "$@"
+fi
 # The JIT build for the ratio, ReadyToRun as a `dotnet tool` user would get at best.
 publish "$root/src/OpenRolesAnywhere.Cli" -p:PublishAot=false --self-contained false -p:PublishReadyToRun=true -o "$artifacts/bench-jit"
 publish "$root/bench/HelloWorld" -o "$artifacts/bench-hello"

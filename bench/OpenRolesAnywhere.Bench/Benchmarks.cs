@@ -26,10 +26,6 @@ internal static partial class Benchmarks
         var cliDirectory = Path.Combine(artifacts, "linux-x64");
         using var temp = new TempDirectory();
         using var pki = TestPki.Create("Bench");
-        using var key = TestKeys.Create("p256");
-        using var leaf = pki.Issue(TestKeys.PublicKeyOf(key));
-        var certificate = pki.WritePem(temp.File("workload.pem"), leaf);
-        var keyFile = TestKeys.WritePkcs8(key, temp.File("workload.key"));
         await using var upstream = await FakeRolesAnywhereServer.StartAsync(pki.Root);
         // The first CreateSession takes 500 ms, so the burst below arrives while it is in flight.
         upstream.Intercept(async _ =>
@@ -38,12 +34,7 @@ internal static partial class Benchmarks
             return false;
         });
 
-        string[] source =
-        [
-            "--certificate", certificate, "--private-key", keyFile,
-            "--trust-anchor-arn", FakeRolesAnywhereServer.TrustAnchorArn, "--profile-arn", FakeRolesAnywhereServer.ProfileArn,
-            "--role-arn", FakeRolesAnywhereServer.RoleArn, "--endpoint", upstream.Endpoint.ToString(),
-        ];
+        var source = SourceFlags(temp, pki, upstream);
         var runtime = temp.File("run");
         Directory.CreateDirectory(runtime);
         var environment = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = runtime, ["HOME"] = temp.Path };
@@ -233,8 +224,17 @@ internal static partial class Benchmarks
 
     private static double Percentile(List<double> values, int percent) => values.Order().ElementAt(values.Count * percent / 100);
 
-    private static string NginxConfig(int port, string token, string body) => $$"""
-        worker_processes auto;
+    private static string NginxConfig(int port, string token, string body) => NginxConfig(port, "auto", $$"""
+        location = /v1/credentials {
+                    if ($http_authorization != "{{token}}") { return 403; }
+                    default_type application/json;
+                    return 200 '{{body}}';
+                }
+        """);
+
+    /// <summary>nginx on <paramref name="port"/> with one server block holding <paramref name="locations"/>.</summary>
+    private static string NginxConfig(int port, string workers, string locations) => $$"""
+        worker_processes {{workers}};
         error_log logs/error.log;
         pid logs/nginx.pid;
         events { worker_connections 1024; }
@@ -242,11 +242,7 @@ internal static partial class Benchmarks
             access_log off;
             server {
                 listen 127.0.0.1:{{port}};
-                location = /v1/credentials {
-                    if ($http_authorization != "{{token}}") { return 403; }
-                    default_type application/json;
-                    return 200 '{{body}}';
-                }
+                {{locations}}
             }
         }
         """;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Server;
 using OpenRolesAnywhere.Server.Hosting;
 
@@ -20,20 +19,8 @@ public sealed class AdminListener(ListenAddress address, AdminEndpointOptions ad
 
     public long MaxRequestBytes => admin.MaxRequestBytes;
 
-    public void Validate(ServeOptions options, IReadOnlyList<ListenAddress> credentialAddresses)
-    {
-        if (!options.AllowRemote && !address.IsLoopback)
-        {
-            throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"The admin listener '{address.Url}' is reachable from other machines. Add --allow-remote if that is meant (put a TLS proxy in front: the admin token travels in every request).");
-        }
-
-        if (address.Port != 0 && credentialAddresses.Any(a => a.Port == address.Port))
-        {
-            throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"The admin listener '{address.Url}' uses the port of a credential listener: give the admin listener a port of its own.");
-        }
-    }
+    public void Validate(ServeOptions options, IReadOnlyList<ListenAddress> credentialAddresses) =>
+        SideListenerAddress.Check("admin listener", address, options, credentialAddresses, " (put a TLS proxy in front: the admin token travels in every request)");
 
     public void AddServices(IServiceCollection services) => services.AddAdminEndpoints(admin);
 

@@ -15,6 +15,7 @@ internal static class CliApplication
             new CredentialProcessCommand(environment),
             new RequestCertificateCommand(environment),
             new ServeCommand(environment),
+            new ProxyCommand(environment),
             new EnvCommand(environment),
             new DoctorCommand(environment),
             new HealthCommand(environment),

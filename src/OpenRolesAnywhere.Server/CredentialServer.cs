@@ -1,9 +1,11 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,7 +28,7 @@ namespace OpenRolesAnywhere.Server;
 /// <summary>
 /// Builds the credential server: Kestrel on loopback (or what <c>--listen</c> says), the container
 /// credentials and IMDS endpoints over one shared <see cref="CredentialCache"/>, health and metrics, and,
-/// when a <see cref="ISideListener"/> is given (the admin HTTP routes), its routes on a listener of their own.
+/// for each <see cref="ISideListener"/> given (the admin HTTP routes, the signing proxy), its routes on a listener of its own.
 /// Tests and the CLI both build it here; nothing runs until the returned app is started.
 /// </summary>
 public static partial class CredentialServer
@@ -35,17 +37,19 @@ public static partial class CredentialServer
     /// <param name="createSource">Turns one validated source configuration into a source (the CLI opens keys; tests pass fakes).</param>
     /// <param name="time">The clock of the cache and IMDS tokens.</param>
     /// <param name="logSinks">Replaces the console sink (tests capture log events).</param>
-    /// <param name="sideListener">Routes served on a listener of their own (<c>serve --admin-listen</c>); none by default.</param>
+    /// <param name="sideListeners">Routes served on listeners of their own (<c>serve --admin-listen</c>, <c>--proxy-listen</c>); none by default.</param>
     /// <exception cref="CredentialException">The flags or the config file are unusable (message says which).</exception>
     public static WebApplication Build(
         ServeOptions options,
         Func<CredentialSourceOptions, ICredentialSource> createSource,
         TimeProvider? time = null,
         Action<LoggerConfiguration>? logSinks = null,
-        ISideListener? sideListener = null)
+        IReadOnlyList<ISideListener>? sideListeners = null)
     {
-        var addresses = Listeners.Parse(options);
-        sideListener?.Validate(options, addresses);
+        sideListeners ??= [];
+        var addresses = Listeners.Parse(options, sideListeners.Count > 0);
+        ValidateSideListeners(options, addresses, sideListeners);
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -58,13 +62,16 @@ public static partial class CredentialServer
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         // The static Log.Logger is left alone: several servers may share a process (tests), each with its own logger.
         builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks), preserveStaticLogger: true);
-        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses, sideListener));
+        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses, sideListeners));
         builder.Services.Configure<SocketTransportOptions>(sockets => sockets.CreateBoundListenSocket = UnixSocketListener.CreateBoundListenSocket);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddServeConfiguration(options, createSource);
         builder.Services.AddSingleton<ServerMetrics>();
+        // Side listeners count what they do in the same registry (the proxy's requests).
+        builder.Services.AddSingleton(services => services.GetRequiredService<ServerMetrics>().Factory);
+        builder.Services.AddSingleton(services => new ServedCredentials(services.GetRequiredService<CredentialSources>(), services.GetRequiredService<CredentialCache>()));
         builder.Services.AddSingleton<CredentialCacheLog>();
         builder.Services.AddSingleton(services => new CredentialCache(services.GetRequiredService<TimeProvider>(),
             observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>())));
@@ -72,15 +79,28 @@ public static partial class CredentialServer
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
         builder.Services.AddHostedService<CertificateWatcher>();
-        if (sideListener is not null)
+        foreach (var side in sideListeners)
         {
-            builder.Services.AddSingleton(sideListener);
-            sideListener.AddServices(builder.Services);
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, SideListeners.MatcherPolicy>());
+            side.AddServices(builder.Services);
         }
 
         var app = builder.Build();
-        UsePipeline(app, sideListener);
+        UsePipeline(app, sideListeners);
         return app;
+    }
+
+    private static void ValidateSideListeners(ServeOptions options, IReadOnlyList<Hosting.ListenAddress> addresses, IReadOnlyList<ISideListener> sideListeners)
+    {
+        foreach (var side in sideListeners)
+        {
+            side.Validate(options, addresses);
+        }
+
+        if (sideListeners.Where(s => s.Address.Port != 0).GroupBy(s => s.Address.Port).FirstOrDefault(g => g.Count() > 1) is { } shared)
+        {
+            throw new CredentialException(CredentialErrorKind.InvalidInput, $"Two side listeners ({string.Join(", ", shared.Select(s => s.Address.Url))}) share a port: give each a port of its own.");
+        }
     }
 
     /// <summary>
@@ -140,7 +160,7 @@ public static partial class CredentialServer
     private static partial Regex ConfigurationPath();
 
     /// <summary>The guard first, then logging, routing, the listener split, metrics, and every feature's routes.</summary>
-    private static void UsePipeline(WebApplication app, ISideListener? sideListener)
+    private static void UsePipeline(WebApplication app, IReadOnlyList<ISideListener> sideListeners)
     {
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         metrics.ObserveExpiry(
@@ -155,9 +175,9 @@ public static partial class CredentialServer
         });
         app.UseClientFailures();
         app.UseRouting();
-        if (sideListener is not null)
+        if (sideListeners.Count > 0)
         {
-            app.UseSideListenerSplit(sideListener);
+            app.UseSideListenerSplit(sideListeners);
         }
 
         app.UseHttpMetrics(http =>
@@ -173,7 +193,10 @@ public static partial class CredentialServer
         app.MapHealth();
         app.MapLocalCredentials();
         app.MapMetrics("/metrics", metrics.Registry);
-        sideListener?.MapRoutes(app).WithMetadata(SideListeners.RouteMarker);
+        foreach (var side in sideListeners)
+        {
+            side.MapRoutes(app).WithMetadata(SideListeners.RouteMarker(side));
+        }
     }
 
     private static void AddConfigFile(IConfigurationBuilder configuration, string? file)

@@ -28,7 +28,7 @@ public sealed class SideListenerTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var source = new CountingCredentialSource(TimeProvider.System);
-        _app = CredentialServer.Build(RunningServer.OptionsIn(_directory.Path), _ => source, sideListener: _side);
+        _app = CredentialServer.Build(RunningServer.OptionsIn(_directory.Path), _ => source, sideListeners: [_side]);
         await _app.StartAsync();
         _sideBase = new Uri(_side.Address.Url);
         _credentials = new Uri(_app.Urls.First(u => new Uri(u).Port != _sideBase.Port));
@@ -84,7 +84,7 @@ public sealed class SideListenerTests : IAsyncLifetime, IDisposable
     {
         var refusing = new TestSideListener(FreePort.Next()) { Refusal = "no such address" };
 
-        var error = Assert.Throws<CredentialException>(() => CredentialServer.Build(RunningServer.OptionsIn(_directory.Path), _ => throw new InvalidOperationException(), sideListener: refusing));
+        var error = Assert.Throws<CredentialException>(() => CredentialServer.Build(RunningServer.OptionsIn(_directory.Path), _ => throw new InvalidOperationException(), sideListeners: [refusing]));
 
         Assert.Equal("no such address", error.Message);
     }

@@ -9,7 +9,8 @@ namespace OpenRolesAnywhere.Cli.Commands;
 /// The flags that name one certificate, key and role, shared by <c>credential-process</c> and <c>serve</c>.
 /// Names follow the official client where they overlap.
 /// </summary>
-internal sealed class CredentialSourceOptionSet
+/// <param name="withRegion">False for <c>proxy</c>, whose <c>--region</c> is the proxied service's (the trust anchor's then comes from its ARN).</param>
+internal sealed class CredentialSourceOptionSet(bool withRegion = true)
 {
     public Option<string?> Name { get; } = new("--name") { Description = "Use the certificate saved as NAME.pem in ~/.config/openrolesanywhere ($XDG_CONFIG_HOME honoured); its ARNs come from the certificate." };
     public Option<string?> Certificate { get; } = new("--certificate") { Description = "PEM certificate file (leaf first; any further certificates are intermediates), or a pkcs11: URI of a certificate on a token; env:NAME or - reads the PEM text from an environment variable or standard input." };
@@ -34,7 +35,7 @@ internal sealed class CredentialSourceOptionSet
         }
 
         Key.AddTo(command, required: false);
-        foreach (var option in new Option[] { TrustAnchorArn, ProfileArn, RoleArn, SessionDuration, RoleSessionName, Region, Endpoint })
+        foreach (var option in new Option[] { TrustAnchorArn, ProfileArn, RoleArn, SessionDuration, RoleSessionName, Region, Endpoint }.Where(o => withRegion || o != Region))
         {
             command.Options.Add(option);
         }
@@ -77,7 +78,7 @@ internal sealed class CredentialSourceOptionSet
         RoleArn = result.GetValue(RoleArn),
         SessionDuration = result.GetValue(SessionDuration)!,
         RoleSessionName = result.GetValue(RoleSessionName),
-        Region = result.GetValue(Region),
+        Region = withRegion ? result.GetValue(Region) : null,
         Endpoint = result.GetValue(Endpoint),
     };
 }

@@ -7,6 +7,7 @@ using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
 using OpenRolesAnywhere.Core.KeySources;
 using OpenRolesAnywhere.Core.RolesAnywhere;
+using OpenRolesAnywhere.Proxy;
 using OpenRolesAnywhere.Server;
 using OpenRolesAnywhere.Server.Hosting;
 
@@ -75,21 +76,30 @@ internal sealed class ServeCommand : Command, IHelpSections
         // The admin commands' AWS flags, prefixed: serve's own --region and --endpoint belong to the credential source.
         var adminAws = new AdminAwsOptionSet("--admin-", signs: true);
         adminAws.AddTo(this);
+        var proxyListen = new Option<string?>("--proxy-listen") { Description = "Run the SigV4 signing proxy (see `proxy`) on this URL too, such as http://127.0.0.1:9913, signing with this server's cache; off by default." };
+        var proxy = new ProxyOptionSet("--proxy-");
+        Options.Add(proxyListen);
+        foreach (var option in proxy.All)
+        {
+            Options.Add(option);
+        }
 
         SetAction((parseResult, cancellationToken) =>
         {
             var options = serve.Bind(parseResult, source.Bind(parseResult), environment);
             var admin = AdminListenerFrom(parseResult.GetValue(adminListen), parseResult.GetValue(adminTokenFile), file => adminAws.EndpointOptions(parseResult, environment, file));
+            var signing = ProxyListenerFrom(parseResult, proxyListen, proxy, environment);
             var keys = KeySourceRegistration.Create(environment, parseResult.InvocationConfiguration.Error);
-            return RunAsync(options, keys, admin, environment, cancellationToken);
+            return RunAsync(options, keys, [.. new ISideListener?[] { admin, signing }.OfType<ISideListener>()], environment, cancellationToken);
         });
     }
 
-    private static async Task<int> RunAsync(ServeOptions options, KeySourceProviders keys, AdminListener? admin, CliEnvironment environment, CancellationToken cancellationToken)
+    /// <summary>Runs the server until SIGINT or SIGTERM; <c>proxy</c> runs it too, with no credential listener.</summary>
+    internal static async Task<int> RunAsync(ServeOptions options, KeySourceProviders keys, IReadOnlyList<ISideListener> sideListeners, CliEnvironment environment, CancellationToken cancellationToken)
     {
         using var http = environment.CreateHttpClient();
         var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
-        await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable), environment.Time, sideListener: admin);
+        await using var app = CredentialServer.Build(options, o => new RolesAnywhereCredentialSource(o, keys, client, environment.Variable), environment.Time, sideListeners: sideListeners);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -102,6 +112,12 @@ internal sealed class ServeCommand : Command, IHelpSections
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Success;
     }
+
+    /// <summary>The signing proxy on a listener of its own when <c>--proxy-listen</c> is given; its other flags alone are a mistake.</summary>
+    private static SigV4ProxyListener? ProxyListenerFrom(ParseResult result, Option<string?> listen, ProxyOptionSet proxy, CliEnvironment environment) =>
+        result.GetValue(listen) is { } url ? new SigV4ProxyListener(ListenAddress.Parse(url, listen.Name), proxy.Bind(result, environment))
+        : proxy.AnyGiven(result) ? throw new CredentialException(CredentialErrorKind.InvalidInput, $"{proxy.Service.Name} and the other --proxy- flags need --proxy-listen URL: give it, or leave them out.")
+        : null;
 
     /// <summary>The admin routes on a listener of their own, when both admin flags are given; neither means none.</summary>
     private static AdminListener? AdminListenerFrom(string? listen, string? tokenFile, Func<string, AdminEndpointOptions> options)

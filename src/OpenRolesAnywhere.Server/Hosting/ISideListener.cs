@@ -17,8 +17,8 @@ public interface ISideListener
     /// <summary>Always bound by the server itself, never taken from systemd.</summary>
     ListenAddress Address { get; }
 
-    /// <summary>Every route of this listener is under this path.</summary>
-    string PathPrefix { get; }
+    /// <summary>Every route of this listener is under this path; null: its routes take every path, on its own socket only (the signing proxy).</summary>
+    string? PathPrefix { get; }
 
     /// <summary>The largest body its routes read (the credential listeners take almost none).</summary>
     long MaxRequestBytes { get; }
@@ -33,4 +33,29 @@ public interface ISideListener
 
     /// <summary>Answers a request refused on this listener (peer, Host, size, unknown route), in its own error style.</summary>
     Task RefuseAsync(HttpContext context, int status, string title, string detail);
+}
+
+/// <summary>The checks every side listener's address passes (each listener names itself and says what remote reach means for it).</summary>
+public static class SideListenerAddress
+{
+    /// <param name="name">How messages name the listener ("admin listener").</param>
+    /// <param name="address">Its address.</param>
+    /// <param name="options">The flags (<c>--allow-remote</c>).</param>
+    /// <param name="credentialAddresses">The credential listeners, whose ports it may not take.</param>
+    /// <param name="remoteNote">What a person should know before allowing other machines.</param>
+    /// <exception cref="Core.CredentialException">The address cannot be used (message says why).</exception>
+    public static void Check(string name, ListenAddress address, ServeOptions options, IReadOnlyList<ListenAddress> credentialAddresses, string remoteNote)
+    {
+        if (!options.AllowRemote && !address.IsLoopback)
+        {
+            throw new Core.CredentialException(Core.CredentialErrorKind.InvalidInput,
+                $"The {name} '{address.Url}' is reachable from other machines{remoteNote}. Add --allow-remote if that is meant.");
+        }
+
+        if (address.Port != 0 && credentialAddresses.Any(a => a.Port == address.Port))
+        {
+            throw new Core.CredentialException(Core.CredentialErrorKind.InvalidInput,
+                $"The {name} '{address.Url}' uses the port of a credential listener: give the {name} a port of its own.");
+        }
+    }
 }

@@ -12,9 +12,11 @@ internal static class Listeners
     /// <summary>Headers are small and bodies absent in every credential protocol served here; larger requests are refused early (a side listener has its own limit).</summary>
     public const long MaximumBodyBytes = 1024;
 
-    public static IReadOnlyList<ListenAddress> Parse(ServeOptions options)
+    /// <param name="options">The flags.</param>
+    /// <param name="sideListeners">Whether side listeners exist: then no credential listener is needed (<c>openrolesanywhere proxy</c> runs only its own).</param>
+    public static IReadOnlyList<ListenAddress> Parse(ServeOptions options, bool sideListeners = false)
     {
-        if (options.Listen.Count == 0)
+        if (options.Listen.Count == 0 && !sideListeners)
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput, "Give at least one --listen address, such as http://127.0.0.1:9911.");
         }
@@ -39,12 +41,12 @@ internal static class Listeners
     /// <param name="kestrel">The server to configure.</param>
     /// <param name="options">The flags.</param>
     /// <param name="addresses">The credential listeners (unless systemd passed sockets).</param>
-    /// <param name="side">The side listener (admin routes), if any; always bound here, never taken from systemd.</param>
-    public static void Configure(KestrelServerOptions kestrel, ServeOptions options, IReadOnlyList<ListenAddress> addresses, ISideListener? side)
+    /// <param name="sides">The side listeners (admin routes, signing proxy); always bound here, never taken from systemd.</param>
+    public static void Configure(KestrelServerOptions kestrel, ServeOptions options, IReadOnlyList<ListenAddress> addresses, IReadOnlyList<ISideListener> sides)
     {
         kestrel.AddServerHeader = false;
         var systemd = SystemdSocketCount();
-        var listeners = (systemd > 0 ? systemd : addresses.Sum(a => a.IsLocalhost ? 2 : 1)) + (side is null ? 0 : 1) + (options.UnixSocket is null ? 0 : 1);
+        var listeners = (systemd > 0 ? systemd : addresses.Sum(a => a.IsLocalhost ? 2 : 1)) + sides.Count + (options.UnixSocket is null ? 0 : 1);
         SetLimits(kestrel.Limits, listeners);
 
         if (systemd > 0)
@@ -59,7 +61,7 @@ internal static class Listeners
             }
         }
 
-        if (side is not null)
+        foreach (var side in sides)
         {
             SideListeners.Listen(kestrel, side);
         }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -19,15 +20,18 @@ internal sealed class ServerLifecycle(
     ServeOptions options,
     CredentialSources sources,
     CredentialCache cache,
-    ServerToken token,
+    IServiceProvider services,
     IServer server,
     IHostApplicationLifetime lifetime,
     ILogger<ServerLifecycle> logger) : IHostedService
 {
     private readonly SystemdNotifier _systemd = new();
+    private ServerToken? _token;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Read or made at start, so a bad token file fails the start; `proxy` runs no credential listener and needs none.
+        _token = options.Listen.Count > 0 ? services.GetRequiredService<ServerToken>() : null;
         foreach (var source in sources.All)
         {
             Log.Serving(logger, source.Name, ReferenceEquals(source, sources.Default) ? " (default)" : "");
@@ -55,9 +59,9 @@ internal sealed class ServerLifecycle(
             Log.Listening(logger, address);
         }
 
-        if (ClientBaseUrl(addresses) is { } baseUrl)
+        if (_token is not null && ClientBaseUrl(addresses) is { } baseUrl)
         {
-            foreach (var line in ServerEnvironment.Lines(ServerEnvironment.Variables(baseUrl, token.Path), export: false))
+            foreach (var line in ServerEnvironment.Lines(ServerEnvironment.Variables(baseUrl, _token.Path), export: false))
             {
                 Log.EnvironmentLine(logger, line);
             }

@@ -17,6 +17,8 @@ internal static class ServerLogging
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             // Its start lines repeat ours ("Now listening on") or say nothing to a user (content root, environment).
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Warning)
+            // YARP logs every forwarded request at Information; the proxy logs its failures itself.
+            .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
             // A failed start is reported once, by the caller, with advice; not again here with a stack trace.
             .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
             .Enrich.FromLogContext()

@@ -23,10 +23,10 @@ internal static partial class RequestGuard
     {
         var options = app.ApplicationServices.GetRequiredService<ServeOptions>();
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestGuard));
-        var side = app.ApplicationServices.GetService<ISideListener>();
         var allowedHosts = new HashSet<string>(options.AllowedHosts.Append("localhost"), StringComparer.OrdinalIgnoreCase);
         return app.Use((context, next) =>
         {
+            var side = SideListeners.Owner(context);
             var peer = context.Connection.RemoteIpAddress;
             if (!options.AllowRemote && peer is not null && !Listeners.IsLoopback(peer))
             {
@@ -41,7 +41,7 @@ internal static partial class RequestGuard
                 return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "The Host header names a host this server does not answer to.");
             }
 
-            if (side is not null && SideListeners.Owns(context))
+            if (side is not null)
             {
                 // Its routes read at most this much, chunked or not.
                 if (context.Request.ContentLength > side.MaxRequestBytes)
@@ -71,10 +71,10 @@ internal static partial class RequestGuard
     public static bool IsRemotePeer(HttpContext context) =>
         context.Connection.RemoteIpAddress is { } peer && !Listeners.IsLoopback(peer);
 
-    /// <summary>In the credential protocols' error shape, or in the side listener's on its connections.</summary>
+    /// <summary>In the credential protocols' error shape, or in the side listener's (<paramref name="side"/>: the one the request came in on).</summary>
     private static Task Refuse(HttpContext context, ISideListener? side, int status, string code, string message)
     {
-        if (side is not null && SideListeners.Owns(context))
+        if (side is not null)
         {
             return side.RefuseAsync(context, status, code, message);
         }

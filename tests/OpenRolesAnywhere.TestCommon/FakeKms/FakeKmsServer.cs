@@ -23,12 +23,12 @@ public sealed class FakeKmsServer : IAsyncDisposable
     private readonly SigV4HmacVerifier _verifier;
     private WebApplication? _app;
 
-    private FakeKmsServer(string region, string accessKeyId, string secretAccessKey)
+    private FakeKmsServer(string region, string accessKeyId, string secretAccessKey, string? sessionToken)
     {
         Region = region;
         AccessKeyId = accessKeyId;
         SecretAccessKey = secretAccessKey;
-        _verifier = new SigV4HmacVerifier("kms", region, accessKeyId, secretAccessKey);
+        _verifier = new SigV4HmacVerifier("kms", region, accessKeyId, secretAccessKey, sessionToken);
     }
 
     public Uri Endpoint { get; private set; } = null!;
@@ -42,9 +42,9 @@ public sealed class FakeKmsServer : IAsyncDisposable
     /// <summary>Every call that reached the server, accepted or not, in order.</summary>
     public IReadOnlyList<FakeKmsCall> Calls => [.. _calls];
 
-    public static async Task<FakeKmsServer> StartAsync(string region = "eu-west-1", string accessKeyId = "AKIAFAKEKMSCALLER01", string secretAccessKey = "fake-kms-secret-key/0123456789abcdefghij")
+    public static async Task<FakeKmsServer> StartAsync(string region = "eu-west-1", string accessKeyId = "AKIAFAKEKMSCALLER01", string secretAccessKey = "fake-kms-secret-key/0123456789abcdefghij", string? sessionToken = null)
     {
-        var server = new FakeKmsServer(region, accessKeyId, secretAccessKey);
+        var server = new FakeKmsServer(region, accessKeyId, secretAccessKey, sessionToken);
         (server._app, server.Endpoint) = await LoopbackWebApp.StartAsync(app => app.MapPost("/", server.HandleAsync));
         return server;
     }
