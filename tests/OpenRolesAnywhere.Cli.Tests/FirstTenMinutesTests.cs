@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using OpenRolesAnywhere.Cli.Commands;
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
 
@@ -202,6 +203,8 @@ public sealed class FirstTenMinutesTests : IAsyncLifetime
             Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, $@"(?m)^  (\S+, )*{o.Name}[ ,\n]")));
         Assert.Contains("[default: http://127.0.0.1:9911]", output, StringComparison.Ordinal);
         Assert.DoesNotContain("<allow-remote>", output, StringComparison.Ordinal);
+        // Every serve option has its section: a new one left out would fall under "Other options" beside --help.
+        Assert.All(serve.Options.Where(o => !o.Hidden && o.Name != "--help"), o => Assert.Contains(o.Name, ((ServeCommand)serve).HelpSections.Keys));
     }
 
     [Fact]

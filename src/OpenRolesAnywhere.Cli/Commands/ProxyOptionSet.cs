@@ -14,9 +14,9 @@ namespace OpenRolesAnywhere.Cli.Commands;
 internal sealed partial class ProxyOptionSet(string prefix)
 {
     public Option<string?> Service { get; } = new(prefix + "service") { Description = "The AWS service's signing name: aps (Managed Prometheus), sts, kms, es (OpenSearch), s3..." };
-    public Option<string?> Region { get; } = new(prefix + "region") { Description = "The proxied service's region (default: AWS_REGION, then AWS_DEFAULT_REGION)." };
-    public Option<string?> Upstream { get; } = new(prefix + "upstream") { Description = "The URL to forward to (default: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, then https://SERVICE.REGION.amazonaws.com)." };
-    public Option<string?> Source { get; } = new(prefix + "source") { Description = "The configured source (--config) whose credentials sign (default: the default source)." };
+    public Option<string?> Region { get; } = new(prefix + "region") { Description = "The proxied service's region. [default: AWS_REGION, then AWS_DEFAULT_REGION]" };
+    public Option<string?> Upstream { get; } = new(prefix + "upstream") { Description = "The URL to forward to. [default: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, then https://SERVICE.REGION.amazonaws.com]" };
+    public Option<string?> Source { get; } = new(prefix + "source") { Description = "The configured source (--config) whose credentials sign. [default: the default source]" };
 
     public IEnumerable<Option> All => [Service, Region, Upstream, Source];
 

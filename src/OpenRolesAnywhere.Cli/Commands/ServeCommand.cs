@@ -24,6 +24,7 @@ internal sealed class ServeCommand : Command, IHelpSections
     private const string Listeners = "Listeners";
     private const string Operations = "Several sources, logging";
     private const string AdminRoutes = "Admin HTTP routes (off unless --admin-listen)";
+    private const string SigningProxy = "SigV4 signing proxy (off unless --proxy-listen)";
 
     /// <summary>serve's 30-odd options by section, for --help; a new option gets its section by one line here.</summary>
     public IReadOnlyDictionary<string, string> HelpSections { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -59,6 +60,11 @@ internal sealed class ServeCommand : Command, IHelpSections
         ["--admin-region"] = AdminRoutes,
         ["--admin-endpoint"] = AdminRoutes,
         ["--admin-kms-endpoint"] = AdminRoutes,
+        ["--proxy-listen"] = SigningProxy,
+        ["--proxy-service"] = SigningProxy,
+        ["--proxy-region"] = SigningProxy,
+        ["--proxy-upstream"] = SigningProxy,
+        ["--proxy-source"] = SigningProxy,
     };
 
     public ServeCommand(CliEnvironment environment)
@@ -76,7 +82,7 @@ internal sealed class ServeCommand : Command, IHelpSections
         // The admin commands' AWS flags, prefixed: serve's own --region and --endpoint belong to the credential source.
         var adminAws = new AdminAwsOptionSet("--admin-", signs: true);
         adminAws.AddTo(this);
-        var proxyListen = new Option<string?>("--proxy-listen") { Description = "Run the SigV4 signing proxy (see `proxy`) on this URL too, such as http://127.0.0.1:9913, signing with this server's cache; off by default." };
+        var proxyListen = new Option<string?>("--proxy-listen") { Description = "Run the SigV4 signing proxy (see `proxy`) on this URL too, such as http://127.0.0.1:9913, signing with this server's cache. [default: no proxy]" };
         var proxy = new ProxyOptionSet("--proxy-");
         Options.Add(proxyListen);
         foreach (var option in proxy.All)
