@@ -55,6 +55,12 @@ public static partial class CredentialServer
         });
         builder.Configuration.Sources.Clear();
         AddConfigFile(builder.Configuration, options.ConfigFile);
+        if (Listeners.TlsFiles(options, builder.Configuration, addresses) is { } tls)
+        {
+            builder.Services.AddSingleton(services => new ServerCertificate(tls.Certificate, tls.Key,
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ServerCertificate>>()));
+        }
+
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         // The static Log.Logger is left alone: several servers may share a process (tests), each with its own logger.
         builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks), preserveStaticLogger: true);
@@ -69,6 +75,7 @@ public static partial class CredentialServer
         builder.Services.AddSingleton(services => new CredentialCache(services.GetRequiredService<TimeProvider>(),
             observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>())));
         builder.Services.AddSingleton(services => new ServerToken(options.TokenFile, services.GetRequiredService<ILogger<ServerToken>>()));
+        builder.Services.AddSingleton<SourceTokens>();
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
         builder.Services.AddHostedService<CertificateWatcher>();
