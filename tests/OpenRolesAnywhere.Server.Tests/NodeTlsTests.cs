@@ -136,6 +136,12 @@ public sealed class NodeTlsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("https://0.0.0.0:9912", "https://127.0.0.1:9912")]
+    [InlineData("http://0.0.0.0:9911", "http://127.0.0.1:9911")]
+    public void ClientBaseUrl_HttpsListener_KeepsTheScheme(string listen, string expected) =>
+        Assert.Equal(expected, ServerEnvironment.ClientBaseUrl(listen));
+
+    [Theory]
     [InlineData("billing", "billing", HttpStatusCode.OK)]
     [InlineData("billing", "reports", HttpStatusCode.Forbidden)]
     [InlineData("reports", "billing", HttpStatusCode.Forbidden)]

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenRolesAnywhere.Core;
 
 namespace OpenRolesAnywhere.Server.Hosting;
 
@@ -14,7 +15,11 @@ internal static class SideListeners
     /// <summary>Endpoint metadata of the side listener's routes.</summary>
     public static readonly object RouteMarker = new SideRoute();
 
-    public static void Listen(KestrelServerOptions kestrel, ISideListener listener) => Listeners.Listen(kestrel, listener.Address, Mark);
+    /// <exception cref="CredentialException">The side listener asks for https, which only credential listeners serve.</exception>
+    public static void Listen(KestrelServerOptions kestrel, ISideListener listener) =>
+        Listeners.Listen(kestrel, listener.Address.IsHttps
+            ? throw new CredentialException(CredentialErrorKind.InvalidInput, $"'{listener.Address.Url}': only the credential listeners (--listen) serve https; give this listener an http address on loopback.")
+            : listener.Address, Mark);
 
     /// <summary>Whether the request came in on the side listener (Kestrel exposes connection features on the request).</summary>
     public static bool Owns(HttpContext context) => context.Features.Get<SideConnection>() is not null;
