@@ -38,11 +38,7 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
         _cli = await CliHarness.StartAsync();
         _cli.Fake.ProfileRoles.Add(ReportsRole);
         _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
-        var runtime = _cli.Temp.File("run");
-        Directory.CreateDirectory(runtime);
-        _environment = _cli.IsolatedAwsEnvironment();
-        _environment["XDG_RUNTIME_DIR"] = runtime;
-        _environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
+        _environment = _cli.ServeEnvironment(_agent.SocketPath);
         File.WriteAllText(CaFile, _node.Root.ExportCertificatePem() + "\n");
     }
 
