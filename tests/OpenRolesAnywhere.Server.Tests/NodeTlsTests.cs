@@ -135,6 +135,16 @@ public sealed class NodeTlsTests : IDisposable
         Assert.Contains("https://", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_SourceTokenFileReadableByOthers_RefusesNamingTheSource()
+    {
+        var e = await Assert.ThrowsAsync<CredentialException>(() => StartAsync(sourceTokens: true, looseToken: "reports"));
+
+        Assert.Equal(CredentialErrorKind.InvalidInput, e.Kind);
+        Assert.Contains("Source 'reports'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("chmod 600", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("https://0.0.0.0:9912", "https://127.0.0.1:9912")]
     [InlineData("http://0.0.0.0:9911", "http://127.0.0.1:9911")]
@@ -177,9 +187,9 @@ public sealed class NodeTlsTests : IDisposable
     /// <summary>
     /// A server with http on loopback and https on every address, its certificate naming only the node address (given in
     /// the config file's TlsCertificate and TlsKey fields); with <paramref name="sourceTokens"/>, sources billing and
-    /// reports have token files of their own and shared has none.
+    /// reports have token files of their own (<paramref name="looseToken"/>'s readable by others) and shared has none.
     /// </summary>
-    private Task<RunningServer> StartAsync(TimeProvider? time = null, bool sourceTokens = false) =>
+    private Task<RunningServer> StartAsync(TimeProvider? time = null, bool sourceTokens = false, string? looseToken = null) =>
         RunningServer.StartAsync(time, (directory, _) =>
         {
             var (certificate, key) = WriteIdentity(directory);
@@ -187,7 +197,7 @@ public sealed class NodeTlsTests : IDisposable
             foreach (var name in names.Take(2))
             {
                 File.WriteAllText(Path.Combine(directory, name + ".token"), name + "-token-" + Guid.NewGuid().ToString("N"));
-                File.SetUnixFileMode(Path.Combine(directory, name + ".token"), Private);
+                File.SetUnixFileMode(Path.Combine(directory, name + ".token"), name == looseToken ? Private | UnixFileMode.OtherRead : Private);
             }
 
             var config = Path.Combine(directory, "serve.json");

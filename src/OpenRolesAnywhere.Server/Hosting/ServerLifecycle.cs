@@ -12,14 +12,14 @@ namespace OpenRolesAnywhere.Server.Hosting;
 
 /// <summary>
 /// Start and stop: builds the sources (so a bad certificate fails the start, not the first request),
-/// warms the cache, logs where clients find the server, and tells systemd
+/// opens every token file (a bad one stops the start, not the first request), warms the cache, logs where clients find the server, and tells systemd
 /// (<c>sd_notify</c> READY=1 / STOPPING=1 when <c>NOTIFY_SOCKET</c> is set).
 /// </summary>
 internal sealed class ServerLifecycle(
     ServeOptions options,
     CredentialSources sources,
     CredentialCache cache,
-    ServerToken token,
+    SourceTokens tokens,
     IServer server,
     IHostApplicationLifetime lifetime,
     ILogger<ServerLifecycle> logger) : IHostedService
@@ -57,7 +57,7 @@ internal sealed class ServerLifecycle(
 
         if (ClientBaseUrl(addresses) is { } baseUrl)
         {
-            foreach (var line in ServerEnvironment.Lines(ServerEnvironment.Variables(baseUrl, token.Path), export: false))
+            foreach (var line in ServerEnvironment.Lines(ServerEnvironment.Variables(baseUrl, tokens.Server.Path), export: false))
             {
                 Log.EnvironmentLine(logger, line);
             }
