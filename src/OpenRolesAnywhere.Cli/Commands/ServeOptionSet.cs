@@ -9,6 +9,7 @@ internal sealed class ServeOptionSet
 {
     public Option<string?> Config { get; } = new("--config") { Description = "JSON file of named sources: {\"DefaultSource\": \"dev\", \"Sources\": [{\"Name\": \"dev\", \"Certificate\": \"...\", \"RoleArn\": \"...\"}]}." };
     public Option<string[]> Listen { get; } = new("--listen") { Description = "URL(s) to listen on (repeat or separate with commas); https://0.0.0.0:9912 serves other machines or pods over TLS, non-loopback http needs --allow-remote.", DefaultValueFactory = _ => [ServeOptions.DefaultListen] };
+    public Option<int?> Port { get; } = new("--port") { Description = "The official helper's flag: --port N is --listen http://127.0.0.1:N." };
     public Option<bool> AllowRemote { get; } = new("--allow-remote") { Description = "Allow non-loopback plain-http addresses and peers (they always need the token and get no IMDS)." };
     public Option<string?> TlsCertificate { get; } = new("--tls-certificate") { Description = "PEM certificate of the https listeners (leaf first, then intermediates); re-read when renewed. Also \"TlsCertificate\" in --config." };
     public Option<string?> TlsKey { get; } = new("--tls-key") { Description = "Its unencrypted PEM private key, a 0600 file of the server's user. Also \"TlsKey\" in --config." };
@@ -25,12 +26,30 @@ internal sealed class ServeOptionSet
         {
             command.Options.Add(option);
         }
+
+        command.Options.Add(Port);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Port) is not { } port)
+            {
+                return;
+            }
+
+            if (port is < 1 or > 65535)
+            {
+                result.AddError($"--port {port} is not a TCP port: give 1 to 65535.");
+            }
+            else if (result.GetResult(Listen) is { Implicit: false })
+            {
+                result.AddError($"Give --port or --listen, not both: --port {port} means --listen http://127.0.0.1:{port}; add other addresses with --listen alone.");
+            }
+        });
     }
 
     /// <summary>The server's options; <paramref name="flags"/> describe a source only when they name a certificate or a role.</summary>
     public ServeOptions Bind(ParseResult result, CredentialSourceOptions flags, CliEnvironment environment) => new()
     {
-        Listen = result.GetValue(Listen)!.SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
+        Listen = result.GetValue(Port) is { } port ? [$"http://127.0.0.1:{port}"] : result.GetValue(Listen)!.SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
         AllowRemote = result.GetValue(AllowRemote),
         AllowedHosts = result.GetValue(AllowedHost) ?? [],
         TlsCertificate = result.GetValue(TlsCertificate),
