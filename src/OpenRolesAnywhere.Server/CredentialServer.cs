@@ -59,6 +59,7 @@ public static partial class CredentialServer
         });
         builder.Configuration.Sources.Clear();
         AddConfigFile(builder.Configuration, options.ConfigFile);
+        builder.Services.AddServerCertificate(Listeners.TlsFiles(options, builder.Configuration, addresses));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         // The static Log.Logger is left alone: several servers may share a process (tests), each with its own logger.
         builder.Services.AddSerilog((_, configuration) => ServerLogging.Configure(configuration, options.LogFormat, logSinks), preserveStaticLogger: true);
@@ -76,6 +77,7 @@ public static partial class CredentialServer
         builder.Services.AddSingleton(services => new CredentialCache(services.GetRequiredService<TimeProvider>(),
             observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>())));
         builder.Services.AddSingleton(services => new ServerToken(options.TokenFile, services.GetRequiredService<ILogger<ServerToken>>()));
+        builder.Services.AddSingleton<SourceTokens>();
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
         builder.Services.AddHostedService<CertificateWatcher>();
@@ -219,6 +221,16 @@ public static partial class CredentialServer
         catch (InvalidDataException e)
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput, $"The config file {path} is not valid JSON: {e.InnerException?.Message ?? e.Message}", e);
+        }
+    }
+
+    /// <summary>The https listeners' certificate, when there are any; loaded when Kestrel is configured, so a bad pair stops the build.</summary>
+    private static void AddServerCertificate(this IServiceCollection services, (string Certificate, string Key)? files)
+    {
+        if (files is { } tls)
+        {
+            services.AddSingleton(provider => new ServerCertificate(tls.Certificate, tls.Key,
+                provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ServerCertificate>>()));
         }
     }
 

@@ -13,10 +13,10 @@ public sealed class ServeOptions
 {
     public const string DefaultListen = "http://127.0.0.1:9911";
 
-    /// <summary>URLs to listen on (<c>http://IP:PORT</c>, <c>http://localhost:PORT</c>); port 0 picks a free one.</summary>
+    /// <summary>URLs to listen on (<c>http://IP:PORT</c>, <c>http://localhost:PORT</c>, <c>https://...</c>); port 0 picks a free one.</summary>
     public IReadOnlyList<string> Listen { get; init; } = [DefaultListen];
 
-    /// <summary>Permits non-loopback listen addresses and peers. Those peers get no IMDS and always need the token.</summary>
+    /// <summary>Permits non-loopback plain-http listen addresses and peers (https listeners take any peer without it). Those peers get no IMDS and always need the token.</summary>
     public bool AllowRemote { get; init; }
 
     /// <summary>DNS names besides <c>localhost</c> that clients may send in <c>Host</c> (IP literals always pass).</summary>
@@ -41,6 +41,12 @@ public sealed class ServeOptions
 
     /// <summary>Reads environment variables (where saved certificates are): the CLI's, so tests can run it in-process; the process's when null.</summary>
     public Func<string, string?>? Environment { get; init; }
+
+    /// <summary>The https listeners' certificate (PEM, leaf first, then intermediates); overrides the config file's <c>TlsCertificate</c>.</summary>
+    public string? TlsCertificate { get; init; }
+
+    /// <summary>Its private key (unencrypted PEM, a private file: 0600); overrides the config file's <c>TlsKey</c>.</summary>
+    public string? TlsKey { get; init; }
 
     /// <summary>How long shutdown waits for requests in flight.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -39,7 +39,7 @@ public static class ServerEnvironment
     public static string ClientBaseUrl(string listenUrl)
     {
         var address = ListenAddress.Parse(listenUrl);
-        return $"http://{address.ClientHost}:{address.Port}";
+        return $"{(address.IsHttps ? "https" : "http")}://{address.ClientHost}:{address.Port}";
     }
 
     /// <summary><c>NAME=value</c> lines, or <c>export NAME='value'</c> for a shell's <c>eval</c>.</summary>

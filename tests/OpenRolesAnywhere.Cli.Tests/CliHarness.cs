@@ -93,6 +93,17 @@ public sealed class CliHarness : IAsyncDisposable
         ["AWS_DEFAULT_REGION"] = "us-east-1",
     };
 
+    /// <summary>The environment of a <c>serve</c> process: an isolated AWS environment, a runtime directory of its own, the agent.</summary>
+    public Dictionary<string, string?> ServeEnvironment(string agentSocket)
+    {
+        var runtime = Temp.File("run");
+        Directory.CreateDirectory(runtime);
+        var environment = IsolatedAwsEnvironment();
+        environment["XDG_RUNTIME_DIR"] = runtime;
+        environment["SSH_AUTH_SOCK"] = agentSocket;
+        return environment;
+    }
+
     /// <summary>The real AWS CLI calls the verifying fake STS with whatever credentials its environment leads it to.</summary>
     public static Task<ProcessRunner.Result> AwsCliCallerIdentityAsync(FakeStsServer sts, IDictionary<string, string?> environment) =>
         ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", sts.Endpoint.ToString(), "--output", "json"],

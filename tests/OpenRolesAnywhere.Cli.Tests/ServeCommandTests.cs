@@ -28,11 +28,7 @@ public sealed partial class ServeCommandTests : IClassFixture<SshAgentFixture>, 
     {
         _cli = await CliHarness.StartAsync();
         _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
-        var runtime = _cli.Temp.File("run");
-        Directory.CreateDirectory(runtime);
-        _environment = _cli.IsolatedAwsEnvironment();
-        _environment["XDG_RUNTIME_DIR"] = runtime;
-        _environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
+        _environment = _cli.ServeEnvironment(_agent.SocketPath);
         _sourceFlags = ["--certificate", _cli.CertificateFor(_agent.EcdsaP256.PublicKey!), .. _cli.ArnFlags()];
     }
 

@@ -67,6 +67,16 @@ public sealed class SourceKeyTests
     }
 
     [Fact]
+    public void CacheKey_OnlyTheTokenFileDiffers_IsTheSame()
+    {
+        var ownToken = Source();
+        ownToken.TokenFile = "/etc/ora/tokens/billing";
+
+        // Who may ask (serve's per-source token) is not what is asked for: both share one cache entry.
+        Assert.Equal(Source().CacheKey(Keys), ownToken.CacheKey(Keys));
+    }
+
+    [Fact]
     public void CacheKey_NamedCertificate_UsesTheSavedFilesPath()
     {
         var named = Source();

@@ -89,11 +89,23 @@ public sealed class SideListenerTests : IAsyncLifetime, IDisposable
         Assert.Equal("no such address", error.Message);
     }
 
-    private sealed class TestSideListener(int port) : ISideListener
+    [Fact]
+    public void Build_SideListenerOnHttps_IsRefusedAsOnlyCredentialListenersServeTls()
+    {
+        var https = new TestSideListener(FreePort.Next(), "https");
+
+        var error = Assert.Throws<CredentialException>(() => CredentialServer.Build(RunningServer.OptionsIn(_directory.Path), _ => throw new InvalidOperationException(), sideListener: https));
+
+        Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
+        Assert.Contains(https.Address.Url, error.Message, StringComparison.Ordinal);
+        Assert.Contains("only the credential listeners (--listen) serve https", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class TestSideListener(int port, string scheme = "http") : ISideListener
     {
         public string? Refusal { get; init; }
 
-        public ListenAddress Address { get; } = ListenAddress.Parse($"http://127.0.0.1:{port}");
+        public ListenAddress Address { get; } = ListenAddress.Parse($"{scheme}://127.0.0.1:{port}");
 
         public string PathPrefix => "/side";
 

@@ -64,6 +64,51 @@ public sealed class TestPki : IDisposable
             notBefore ?? now.AddHours(-1), notAfter ?? now.AddDays(30), RandomSerial());
     }
 
+    /// <summary>
+    /// A TLS server certificate with its own new P-256 key, naming <paramref name="hosts"/> (IP addresses as IP
+    /// entries, anything else as DNS names) for clients that verify the host name, issued by the intermediate.
+    /// </summary>
+    public X509Certificate2 IssueServer(IEnumerable<string> hosts, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=openrolesanywhere node", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Intermediate, true, false));
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var host in hosts)
+        {
+            if (System.Net.IPAddress.TryParse(host, out var address))
+            {
+                san.AddIpAddress(address);
+            }
+            else
+            {
+                san.AddDnsName(host);
+            }
+        }
+
+        request.CertificateExtensions.Add(san.Build());
+        var now = DateTimeOffset.UtcNow;
+        using var issuerKey = Intermediate.GetECDsaPrivateKey()!;
+        using var certificate = request.Create(Intermediate.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey),
+            notBefore ?? now.AddHours(-1), notAfter ?? now.AddDays(30), RandomSerial());
+        return certificate.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>Writes a server certificate (with the intermediate) and its key (PKCS#8, 0600) as serve's --tls-certificate and --tls-key read them.</summary>
+    public (string Certificate, string Key) WriteServerPem(string certificatePath, string keyPath, X509Certificate2 server)
+    {
+        WritePem(certificatePath, server);
+        File.WriteAllText(keyPath, server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return (certificatePath, keyPath);
+    }
+
     /// <summary>Writes the leaf and, when asked, the intermediate after it, as the CLI reads them.</summary>
     public string WritePem(string path, X509Certificate2 leaf, bool withIntermediate = true)
     {

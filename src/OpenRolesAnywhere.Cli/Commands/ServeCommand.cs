@@ -48,6 +48,8 @@ internal sealed class ServeCommand : Command, IHelpSections
         ["--port"] = Listeners,
         ["--allow-remote"] = Listeners,
         ["--allowed-host"] = Listeners,
+        ["--tls-certificate"] = Listeners,
+        ["--tls-key"] = Listeners,
         ["--token-file"] = Listeners,
         ["--socket"] = Listeners,
         ["--no-socket"] = Listeners,

@@ -8,9 +8,11 @@ namespace OpenRolesAnywhere.Cli.Commands;
 internal sealed class ServeOptionSet
 {
     public Option<string?> Config { get; } = new("--config") { Description = "JSON file of named sources: {\"DefaultSource\": \"dev\", \"Sources\": [{\"Name\": \"dev\", \"Certificate\": \"...\", \"RoleArn\": \"...\"}]}." };
-    public Option<string[]> Listen { get; } = new("--listen") { Description = "URL(s) to listen on (repeat or separate with commas); non-loopback ones need --allow-remote.", DefaultValueFactory = _ => [ServeOptions.DefaultListen] };
+    public Option<string[]> Listen { get; } = new("--listen") { Description = "URL(s) to listen on (repeat or separate with commas); https://0.0.0.0:9912 serves other machines or pods over TLS, non-loopback http needs --allow-remote.", DefaultValueFactory = _ => [ServeOptions.DefaultListen] };
     public Option<int?> Port { get; } = new("--port") { Description = "The official helper's flag: --port N is --listen http://127.0.0.1:N." };
-    public Option<bool> AllowRemote { get; } = new("--allow-remote") { Description = "Allow non-loopback addresses and peers (they always need the token and get no IMDS)." };
+    public Option<bool> AllowRemote { get; } = new("--allow-remote") { Description = "Allow non-loopback plain-http addresses and peers (they always need the token and get no IMDS)." };
+    public Option<string?> TlsCertificate { get; } = new("--tls-certificate") { Description = "PEM certificate of the https listeners (leaf first, then intermediates); re-read when renewed. Also \"TlsCertificate\" in --config." };
+    public Option<string?> TlsKey { get; } = new("--tls-key") { Description = "Its unencrypted PEM private key, a 0600 file of the server's user. Also \"TlsKey\" in --config." };
     public Option<string[]> AllowedHost { get; } = new("--allowed-host") { Description = "A DNS name clients may use in the Host header besides localhost (IP addresses always pass)." };
     public Option<string?> TokenFile { get; } = new("--token-file") { Description = "Token file (read if present, else generated, 0600, no trailing newline). [default: the runtime directory's server.token]" };
     public Option<string?> Socket { get; } = new("--socket") { Description = "Unix socket for credential-process. [default: the runtime directory's server.sock]" };
@@ -20,7 +22,7 @@ internal sealed class ServeOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Listen, AllowRemote, AllowedHost, TokenFile, Socket, NoSocket, LogFormat, ImdsV1 })
+        foreach (var option in new Option[] { Config, Listen, AllowRemote, TlsCertificate, TlsKey, AllowedHost, TokenFile, Socket, NoSocket, LogFormat, ImdsV1 })
         {
             command.Options.Add(option);
         }
@@ -50,6 +52,8 @@ internal sealed class ServeOptionSet
         Listen = result.GetValue(Port) is { } port ? [$"http://127.0.0.1:{port}"] : result.GetValue(Listen)!.SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
         AllowRemote = result.GetValue(AllowRemote),
         AllowedHosts = result.GetValue(AllowedHost) ?? [],
+        TlsCertificate = result.GetValue(TlsCertificate),
+        TlsKey = result.GetValue(TlsKey),
         TokenFile = result.GetValue(TokenFile) ?? LocalServerPaths.TokenFile(environment.Variable),
         UnixSocket = result.GetValue(NoSocket) ? null : result.GetValue(Socket) ?? LocalServerPaths.Socket(environment.Variable),
         LogFormat = result.GetValue(LogFormat),

@@ -36,6 +36,12 @@ public sealed class CredentialSourceOptions
 
     public string? Endpoint { get; set; }
 
+    /// <summary>
+    /// <c>serve</c> only: the token file (0600) whose token alone opens this source, so each workload gets its own role;
+    /// null: the server's token. Not part of <see cref="CacheKey"/>: it decides who may ask, not what is asked for.
+    /// </summary>
+    public string? TokenFile { get; set; }
+
     /// <summary>The certificate file this source reads: <see cref="Certificate"/>, or the saved one named <see cref="Name"/>.</summary>
     public string CertificatePath(Func<string, string?>? environment = null) =>
         Certificate ?? (Name is { Length: > 0 } name

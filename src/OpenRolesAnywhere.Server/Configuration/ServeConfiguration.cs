@@ -13,4 +13,10 @@ public sealed class ServeConfiguration
     public string? DefaultSource { get; set; }
 
     public IList<CredentialSourceOptions> Sources { get; init; } = [];
+
+    /// <summary>The https listeners' certificate (PEM); the <c>--tls-certificate</c> flag wins over it.</summary>
+    public string? TlsCertificate { get; set; }
+
+    /// <summary>Its private key (PEM, 0600); the <c>--tls-key</c> flag wins over it.</summary>
+    public string? TlsKey { get; set; }
 }

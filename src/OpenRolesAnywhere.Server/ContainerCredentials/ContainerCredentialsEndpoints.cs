@@ -12,7 +12,7 @@ namespace OpenRolesAnywhere.Server.ContainerCredentials;
 /// <summary>
 /// The container-credentials protocol (<c>AWS_CONTAINER_CREDENTIALS_FULL_URI</c>):
 /// <c>GET /v1/credentials</c> for the default source, <c>GET /v1/credentials/{name}</c> for each,
-/// with the server token as the raw <c>Authorization</c> value.
+/// with the source's token (its own, else the server's: <see cref="SourceTokens"/>) as the raw <c>Authorization</c> value.
 /// </summary>
 internal static class ContainerCredentialsEndpoints
 {
@@ -29,16 +29,21 @@ internal static class ContainerCredentialsEndpoints
         return app;
     }
 
-    /// <summary>Authenticated before anything else: even which sources exist is for token holders only.</summary>
+    /// <summary>
+    /// Authenticated before anything else, with the token of the source the path names: even which sources exist is
+    /// for holders of the server's token only.
+    /// </summary>
     private static Task AnswerAsync(HttpContext context, IServiceProvider services, string? name)
     {
-        if (Authorize(context, services.GetRequiredService<ServerToken>()) is { } refusal)
+        var sources = services.GetRequiredService<CredentialSources>();
+        var source = name is null ? sources.Default : sources.Named(name);
+        var tokens = services.GetRequiredService<SourceTokens>();
+        if (Authorize(context, source is null ? tokens.Server : tokens.For(source)) is { } refusal)
         {
             return refusal.ExecuteAsync(context);
         }
 
-        var sources = services.GetRequiredService<CredentialSources>();
-        if ((name is null ? sources.Default : sources.Named(name)) is not { } source)
+        if (source is null)
         {
             return Replies.UnknownSource(name!, sources.Names).ExecuteAsync(context);
         }
@@ -65,7 +70,7 @@ internal static class ContainerCredentialsEndpoints
         if (presented.Count > 1 || !token.Matches(presented[0]!))
         {
             return Replies.Json(StatusCodes.Status403Forbidden, "Forbidden",
-                "The Authorization header does not hold this server's token: check AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.");
+                "The Authorization header does not hold this server's token for this source: check AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE and the source in the path.");
         }
 
         return null;

@@ -3,8 +3,8 @@ using OpenRolesAnywhere.Core;
 
 namespace OpenRolesAnywhere.Server.Hosting;
 
-/// <summary>One <c>--listen</c> URL: <c>http://IP:PORT</c>, <c>http://localhost:PORT</c> or <c>http://*:PORT</c>.</summary>
-public sealed record ListenAddress(string Url, IPAddress? Address, bool IsLocalhost, int Port)
+/// <summary>One <c>--listen</c> URL: <c>http://IP:PORT</c>, <c>http://localhost:PORT</c>, <c>http://*:PORT</c>, or the same with <c>https</c>.</summary>
+public sealed record ListenAddress(string Url, IPAddress? Address, bool IsLocalhost, int Port, bool IsHttps = false)
 {
     public bool IsAny => Address is null && !IsLocalhost;
 
@@ -25,20 +25,16 @@ public sealed record ListenAddress(string Url, IPAddress? Address, bool IsLocalh
             throw Invalid(flag, url, "is not a URL such as http://127.0.0.1:9911");
         }
 
-        if (uri.Scheme == "https")
-        {
-            throw Invalid(flag, url, "asks for https, which serve does not terminate: listen on loopback, or put a TLS proxy in front (remote clients always need the token)");
-        }
-
         if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
         {
             throw Invalid(flag, url, "has a path, query or user name; give only scheme, host and port");
         }
 
         var host = uri.Host.Trim('[', ']');
+        var https = uri.Scheme == "https";
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            return new ListenAddress(url, null, true, uri.Port);
+            return new ListenAddress(url, null, true, uri.Port, https);
         }
 
         if (!IPAddress.TryParse(host, out var address))
@@ -47,8 +43,8 @@ public sealed record ListenAddress(string Url, IPAddress? Address, bool IsLocalh
         }
 
         return address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
-            ? new ListenAddress(url, null, false, uri.Port)
-            : new ListenAddress(url, address, false, uri.Port);
+            ? new ListenAddress(url, null, false, uri.Port, https)
+            : new ListenAddress(url, address, false, uri.Port, https);
     }
 
     private static CredentialException Invalid(string flag, string url, string why) =>

@@ -1,8 +1,13 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OpenRolesAnywhere.Core;
+using OpenRolesAnywhere.Server.Configuration;
 
 namespace OpenRolesAnywhere.Server.Hosting;
 
@@ -22,13 +27,31 @@ internal static class Listeners
         }
 
         var addresses = options.Listen.Select(url => ListenAddress.Parse(url)).ToList();
-        if (!options.AllowRemote && addresses.FirstOrDefault(a => !a.IsLoopback) is { } remote)
+        // Over https the client has checked whose server it reached; plain http to another machine is a choice to make out loud.
+        if (!options.AllowRemote && addresses.FirstOrDefault(a => !a.IsLoopback && !a.IsHttps) is { } remote)
         {
             throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"--listen '{remote.Url}' is reachable from other machines. Add --allow-remote if that is meant: remote peers then always need the token and get no IMDS.");
+                $"--listen '{remote.Url}' is reachable from other machines over plain http. Listen with https instead (--tls-certificate, --tls-key), or add --allow-remote if plain http is meant: remote peers then always need the token and get no IMDS.");
         }
 
         return addresses;
+    }
+
+    /// <summary>The certificate and key the https listeners serve (the flags, else the config file's fields); null when no listener is https.</summary>
+    public static (string Certificate, string Key)? TlsFiles(ServeOptions options, IConfiguration file, IReadOnlyList<ListenAddress> addresses)
+    {
+        var certificate = options.TlsCertificate ?? file[nameof(ServeConfiguration.TlsCertificate)];
+        var key = options.TlsKey ?? file[nameof(ServeConfiguration.TlsKey)];
+        if (addresses.FirstOrDefault(a => a.IsHttps) is not { } https)
+        {
+            return certificate is null && key is null ? null
+                : throw new CredentialException(CredentialErrorKind.InvalidInput,
+                    "--tls-certificate and --tls-key (TlsCertificate and TlsKey in the config file) are for https listeners: add one, such as --listen https://0.0.0.0:9912, or leave them out.");
+        }
+
+        return certificate is not null && key is not null ? (certificate, key)
+            : throw new CredentialException(CredentialErrorKind.InvalidInput,
+                $"--listen '{https.Url}' is https: give the server's certificate and key with --tls-certificate and --tls-key (PEM files; or TlsCertificate and TlsKey in the config file).");
     }
 
     /// <summary>Whether systemd passed listening sockets to this very process (<c>LISTEN_PID</c>, <c>LISTEN_FDS</c>).</summary>
@@ -57,7 +80,7 @@ internal static class Listeners
         {
             foreach (var address in addresses)
             {
-                Listen(kestrel, address);
+                Listen(kestrel, address, address.IsHttps ? UseTls : null);
             }
         }
 
@@ -88,6 +111,16 @@ internal static class Listeners
         {
             kestrel.Listen(address.Address!, address.Port, configure);
         }
+    }
+
+    /// <summary>Each TLS handshake takes the certificate in use at that moment, so a renewed one needs no restart.</summary>
+    private static void UseTls(ListenOptions listen)
+    {
+        var certificate = listen.ApplicationServices.GetRequiredService<ServerCertificate>();
+        listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = certificate.Context }),
+        });
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace OpenRolesAnywhere.Server.Hosting;
 
 /// <summary>
 /// Start and stop: builds the sources (so a bad certificate fails the start, not the first request),
-/// warms the cache, logs where clients find the server, and tells systemd
+/// opens every token file (a bad one stops the start, not the first request), warms the cache, logs where clients find the server, and tells systemd
 /// (<c>sd_notify</c> READY=1 / STOPPING=1 when <c>NOTIFY_SOCKET</c> is set).
 /// </summary>
 internal sealed class ServerLifecycle(
@@ -26,12 +26,12 @@ internal sealed class ServerLifecycle(
     ILogger<ServerLifecycle> logger) : IHostedService
 {
     private readonly SystemdNotifier _systemd = new();
-    private ServerToken? _token;
+    private SourceTokens? _tokens;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Read or made at start, so a bad token file fails the start; `proxy` runs no credential listener and needs none.
-        _token = options.Listen.Count > 0 ? services.GetRequiredService<ServerToken>() : null;
+        // Every token file read or made at start, so a bad one fails the start; `proxy` runs no credential listener and needs none.
+        _tokens = options.Listen.Count > 0 ? services.GetRequiredService<SourceTokens>() : null;
         foreach (var source in sources.All)
         {
             Log.Serving(logger, source.Name, ReferenceEquals(source, sources.Default) ? " (default)" : "");
@@ -59,9 +59,9 @@ internal sealed class ServerLifecycle(
             Log.Listening(logger, address);
         }
 
-        if (_token is not null && ClientBaseUrl(addresses) is { } baseUrl)
+        if (_tokens is not null && ClientBaseUrl(addresses) is { } baseUrl)
         {
-            foreach (var line in ServerEnvironment.Lines(ServerEnvironment.Variables(baseUrl, _token.Path), export: false))
+            foreach (var line in ServerEnvironment.Lines(ServerEnvironment.Variables(baseUrl, _tokens.Server.Path), export: false))
             {
                 Log.EnvironmentLine(logger, line);
             }

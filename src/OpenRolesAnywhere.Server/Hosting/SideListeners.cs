@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenRolesAnywhere.Core;
 
 namespace OpenRolesAnywhere.Server.Hosting;
 
@@ -18,7 +19,10 @@ internal static class SideListeners
     /// <summary>Endpoint metadata of <paramref name="listener"/>'s routes.</summary>
     public static object RouteMarker(ISideListener listener) => new SideRoute(listener);
 
-    public static void Listen(KestrelServerOptions kestrel, ISideListener listener) => Listeners.Listen(kestrel, listener.Address, listen => listen.Use(next => connection =>
+    /// <exception cref="CredentialException">The side listener asks for https, which only credential listeners serve.</exception>
+    public static void Listen(KestrelServerOptions kestrel, ISideListener listener) => Listeners.Listen(kestrel, listener.Address.IsHttps
+        ? throw new CredentialException(CredentialErrorKind.InvalidInput, $"'{listener.Address.Url}': only the credential listeners (--listen) serve https; give this listener an http address on loopback.")
+        : listener.Address, listen => listen.Use(next => connection =>
     {
         connection.Features.Set(new SideConnection(listener));
         return next(connection);

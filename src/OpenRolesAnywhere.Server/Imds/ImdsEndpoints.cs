@@ -107,9 +107,9 @@ internal static class ImdsEndpoints
             : Results.Text("Missing, expired or unknown IMDS session token: PUT /latest/api/token first.", TextContentType, statusCode: StatusCodes.Status401Unauthorized);
     }
 
-    /// <summary>Plain IMDS is for this machine only; remote peers use the token-protected container endpoint.</summary>
+    /// <summary>IMDS is for this machine only, over http or https alike; remote peers use the token-protected container endpoint.</summary>
     private static IResult? RemoteRefusal(HttpContext context) =>
-        RequestGuard.IsRemotePeer(context) && !context.Request.IsHttps
+        RequestGuard.IsRemotePeer(context)
             ? Results.Text("IMDS is served to this machine only; remote clients use the container-credentials endpoint with the token.", TextContentType, statusCode: StatusCodes.Status403Forbidden)
             : null;
 }

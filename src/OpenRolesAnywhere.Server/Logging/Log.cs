@@ -36,6 +36,18 @@ internal static partial class Log
     [LoggerMessage(31, LogLevel.Warning, "Refused a request for host {Host}: not a name this server answers to (DNS rebinding guard; --allowed-host adds names)")]
     public static partial void RefusedHost(ILogger logger, string host);
 
+    [LoggerMessage(40, LogLevel.Information, "Serving TLS with {CertificateFile} ({Subject}, valid until {NotAfter:u})")]
+    public static partial void TlsCertificateLoaded(ILogger logger, string certificateFile, string subject, DateTimeOffset notAfter);
+
+    [LoggerMessage(41, LogLevel.Information, "Reloaded the renewed TLS certificate {CertificateFile} ({Subject}, valid until {NotAfter:u})")]
+    public static partial void TlsCertificateReloaded(ILogger logger, string certificateFile, string subject, DateTimeOffset notAfter);
+
+    [LoggerMessage(42, LogLevel.Warning, "Kept the previous TLS certificate: {CertificateFile} and its key could not be used ({Reason})")]
+    public static partial void TlsCertificateRenewalFailed(ILogger logger, string certificateFile, string reason);
+
+    [LoggerMessage(43, LogLevel.Warning, "The TLS certificate {CertificateFile} is valid only from {NotBefore:u} to {NotAfter:u}: clients will refuse it until it is renewed")]
+    public static partial void TlsCertificateOutsideValidity(ILogger logger, string certificateFile, DateTimeOffset notBefore, DateTimeOffset notAfter);
+
     [LoggerMessage(50, LogLevel.Information, "systemd passed {Count} listening socket(s); --listen is ignored")]
     public static partial void SocketActivated(ILogger logger, int count);
 }

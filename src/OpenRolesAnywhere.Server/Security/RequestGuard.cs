@@ -15,7 +15,10 @@ namespace OpenRolesAnywhere.Server.Security;
 /// header must be an IP literal, <c>localhost</c> or a name allowed by flag (a web page whose DNS name was
 /// rebound to 127.0.0.1 sends its own name); no request bodies beyond a few bytes (a side listener, if
 /// any, takes its routes' limit and answers in its own error style). Repeated slashes in
-/// the path count as one.
+/// the path count as one. Connections to an https listener (a node serving its pods) skip the peer and Host
+/// checks: any peer may connect, as the listener is meant for other machines, and the client has verified that
+/// the certificate names the host it asked for, which a rebound name cannot pass. Tokens stay required and
+/// IMDS stays loopback-only there.
 /// </summary>
 internal static partial class RequestGuard
 {
@@ -27,15 +30,16 @@ internal static partial class RequestGuard
         return app.Use((context, next) =>
         {
             var side = SideListeners.Owner(context);
+            var https = context.Request.IsHttps;
             var peer = context.Connection.RemoteIpAddress;
-            if (!options.AllowRemote && peer is not null && !Listeners.IsLoopback(peer))
+            if (!options.AllowRemote && !https && peer is not null && !Listeners.IsLoopback(peer))
             {
                 Log.RefusedPeer(logger, peer.ToString());
                 return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "This server answers only requests from this machine.");
             }
 
             var host = context.Request.Host.Host;
-            if (host.Length > 0 && !allowedHosts.Contains(host) && !IPAddress.IsValid(host.AsSpan().Trim("[]")))
+            if (!https && host.Length > 0 && !allowedHosts.Contains(host) && !IPAddress.IsValid(host.AsSpan().Trim("[]")))
             {
                 Log.RefusedHost(logger, host);
                 return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "The Host header names a host this server does not answer to.");
