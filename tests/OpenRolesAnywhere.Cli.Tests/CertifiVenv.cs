@@ -19,12 +19,16 @@ internal static class CertifiVenv
         }
 
         await RunAsync("python3", "-m", "venv", "--system-site-packages", "--without-pip", directory);
-        var paths = (await RunAsync(python, "-c", "import certifi, os, site; print(os.path.dirname(certifi.__file__)); print(site.getsitepackages()[0])")).Split('\n');
-        var certifi = Path.Combine(paths[1], "certifi");
-        await RunAsync("cp", "-r", paths[0], certifi);
+        var paths = (await RunAsync(python, "-c", "import certifi, site; print(certifi.where()); print(site.getsitepackages()[0])")).Split('\n');
+        // A certifi of our own rather than a copy: Debian's python3-certifi answers the system store's path, not a bundle of its own.
+        var certifi = Directory.CreateDirectory(Path.Combine(paths[1], "certifi")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(certifi, "cacert.pem"), await File.ReadAllTextAsync(paths[0]) + "\n" + await File.ReadAllTextAsync(caFile));
+        await File.WriteAllTextAsync(Path.Combine(certifi, "__init__.py"),
+            "import os\n\ndef where():\n    return os.path.join(os.path.dirname(__file__), 'cacert.pem')\n\n"
+            + "def contents():\n    with open(where(), encoding='ascii') as bundle:\n        return bundle.read()\n");
+        await File.WriteAllTextAsync(Path.Combine(certifi, "__main__.py"), "from certifi import where\nprint(where())\n");
         var bundle = (await RunAsync(python, "-m", "certifi")).Trim();
         Assert.StartsWith(directory, bundle, StringComparison.Ordinal);
-        await File.AppendAllTextAsync(bundle, "\n" + await File.ReadAllTextAsync(caFile));
         return python;
     }
 
