@@ -105,7 +105,7 @@ internal static partial class Benchmarks
         var nginxPort = FreePort();
         var nginxDirectory = temp.File("nginx");
         Directory.CreateDirectory(Path.Combine(nginxDirectory, "logs"));
-        await File.WriteAllTextAsync(Path.Combine(nginxDirectory, "nginx.conf"), NginxConfig(nginxPort, token, body));
+        await File.WriteAllTextAsync(Path.Combine(nginxDirectory, "nginx.conf"), NginxCredentialsConfig(nginxPort, token, body));
         using var nginx = Start("nginx", ["-p", nginxDirectory, "-c", "nginx.conf", "-g", "daemon off;"], new Dictionary<string, string?>());
         await WaitForAsync(() => Accepts(nginxPort));
         var nginxWrk = await WrkAsync($"http://127.0.0.1:{nginxPort}/v1/credentials", token, seconds, 64);
@@ -224,7 +224,7 @@ internal static partial class Benchmarks
 
     private static double Percentile(List<double> values, int percent) => values.Order().ElementAt(values.Count * percent / 100);
 
-    private static string NginxConfig(int port, string token, string body) => NginxConfig(port, "auto", $$"""
+    private static string NginxCredentialsConfig(int port, string token, string body) => NginxConfig(port, "auto", $$"""
         location = /v1/credentials {
                     if ($http_authorization != "{{token}}") { return 403; }
                     default_type application/json;

@@ -94,7 +94,7 @@ public sealed class SideListenerTests : IAsyncLifetime, IDisposable
     {
         var https = new TestSideListener(FreePort.Next(), "https");
 
-        var error = Assert.Throws<CredentialException>(() => CredentialServer.Build(RunningServer.OptionsIn(_directory.Path), _ => throw new InvalidOperationException(), sideListener: https));
+        var error = Assert.Throws<CredentialException>(() => CredentialServer.Build(RunningServer.OptionsIn(_directory.Path), _ => throw new InvalidOperationException(), sideListeners: [https]));
 
         Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
         Assert.Contains(https.Address.Url, error.Message, StringComparison.Ordinal);
