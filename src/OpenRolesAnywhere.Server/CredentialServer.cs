@@ -66,12 +66,15 @@ public static partial class CredentialServer
         builder.Services.AddServeConfiguration(options, createSource);
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<CredentialCacheLog>();
+        builder.Services.AddSingleton<CertificateExpiryLog>();
         builder.Services.AddSingleton(services => new CredentialCache(services.GetRequiredService<TimeProvider>(),
-            observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>())));
+            observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>(),
+                services.GetRequiredService<CertificateExpiryLog>())));
         builder.Services.AddSingleton(services => new ServerToken(options.TokenFile, services.GetRequiredService<ILogger<ServerToken>>()));
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
         builder.Services.AddHostedService<CertificateWatcher>();
+        builder.Services.AddHostedService<RefreshSignal>();
         if (sideListener is not null)
         {
             builder.Services.AddSingleton(sideListener);

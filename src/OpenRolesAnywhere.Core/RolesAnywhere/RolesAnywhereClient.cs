@@ -41,7 +41,8 @@ public sealed class RolesAnywhereClient
         };
         var text = await _pipeline.SendAsync(call, endpoint, region,
             async (signable, scope, ct) => await X509Signer.SignAsync(signable, certificate, key, scope, ct), Advice, cancellationToken);
-        return ParseCredentials(text);
+        // The certificate's end travels with the credentials, so the server reports it without reading the file again.
+        return ParseCredentials(text) with { CertificateExpiration = certificate.Leaf.NotAfter.ToUniversalTime() };
     }
 
     /// <summary><c>{"durationSeconds":N[,"roleSessionName":"..."]}</c>, written without reflection.</summary>
