@@ -14,15 +14,12 @@ namespace OpenRolesAnywhere.Server.Tests;
 /// source signing through a real ssh-agent against the verifying fake; the cache runs on a fake clock so the back-off
 /// timer cannot be what fetched.
 /// </summary>
-public sealed class PromptRetryTests : IClassFixture<SshAgentFixture>, IAsyncLifetime, IDisposable
+public sealed class PromptRetryTests : IClassFixture<SshAgentFixture>, IAsyncLifetime
 {
     private readonly SshAgentFixture _agents;
-    private readonly TestPki _pki = TestPki.Create();
-    private readonly TempDirectory _temp = new();
-    private readonly HttpClient _http = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private SshAgentProcess _agent = null!;
-    private FakeRolesAnywhereServer _fake = null!;
+    private CreateSessionTestBed _bed = null!;
     private RunningServer _server = null!;
 
     public PromptRetryTests(SshAgentFixture agents)
@@ -32,7 +29,7 @@ public sealed class PromptRetryTests : IClassFixture<SshAgentFixture>, IAsyncLif
 
     public async Task InitializeAsync()
     {
-        _fake = await FakeRolesAnywhereServer.StartAsync(_pki.Root);
+        _bed = await CreateSessionTestBed.StartAsync();
         _agent = _agents.StartAgent();
     }
 
@@ -43,31 +40,24 @@ public sealed class PromptRetryTests : IClassFixture<SshAgentFixture>, IAsyncLif
             await _server.DisposeAsync();
         }
 
-        await _fake.DisposeAsync();
-    }
-
-    public void Dispose()
-    {
         _agent.Dispose();
-        _http.Dispose();
-        _pki.Dispose();
-        _temp.Dispose();
+        await _bed.DisposeAsync();
     }
 
     private async Task StartServerAsync()
     {
-        using var leaf = _pki.Issue(_agents.EcdsaP256.PublicKey!);
+        using var leaf = _bed.Pki.Issue(_agents.EcdsaP256.PublicKey!);
         var options = new CredentialSourceOptions
         {
-            Certificate = _pki.WritePem(_temp.File("workload.pem"), leaf),
+            Certificate = _bed.Pki.WritePem(_bed.Temp.File("workload.pem"), leaf),
             TrustAnchorArn = FakeRolesAnywhereServer.TrustAnchorArn,
             ProfileArn = FakeRolesAnywhereServer.ProfileArn,
             RoleArn = FakeRolesAnywhereServer.RoleArn,
-            Endpoint = _fake.Endpoint.ToString(),
+            Endpoint = _bed.Fake.Endpoint.ToString(),
         };
         var keys = new KeySourceProviders([new SshAgentKeySource(_agent.Environment), new FileKeySource(_ => null, prompt: null)]);
         // The source signs with the real clock (the fake service checks skew); only the cache's clock is ours.
-        _server = await RunningServer.StartAsync(options, o => new RolesAnywhereCredentialSource(o, keys, new RolesAnywhereClient(_http, TimeProvider.System, environment: _ => null), _ => null), _time);
+        _server = await RunningServer.StartAsync(options, o => new RolesAnywhereCredentialSource(o, keys, new RolesAnywhereClient(_bed.Http, TimeProvider.System, environment: _ => null), _ => null), _time);
     }
 
     private async Task<HttpStatusCode> RequestAsync()
@@ -94,18 +84,18 @@ public sealed class PromptRetryTests : IClassFixture<SshAgentFixture>, IAsyncLif
         _agent.Add(_agents.EcdsaP256);
         _time.Advance(TimeSpan.FromSeconds(4.9));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await RequestAsync());
-        Assert.Equal(0, _fake.Calls);
+        Assert.Equal(0, _bed.Fake.Calls);
         _time.Advance(TimeSpan.FromSeconds(0.1));
 
         Assert.Equal(HttpStatusCode.OK, await RequestAsync());
-        Assert.Single(_fake.Issued);
+        Assert.Single(_bed.Fake.Issued);
     }
 
     [Fact]
     public async Task ContainerCredentials_CrowdHammeringWhileTheServiceRefusesTheRole_CreateSessionAtMostOncePerFiveSeconds()
     {
         _agent.Add(_agents.EcdsaP256);
-        _fake.ProfileRoles.Clear();
+        _bed.Fake.ProfileRoles.Clear();
         await StartServerAsync();
         await Eventually.TrueAsync(async () => (await HealthAsync()).Contains("AccessDenied", StringComparison.Ordinal), "the warm-up fetch was refused");
 
@@ -118,8 +108,8 @@ public sealed class PromptRetryTests : IClassFixture<SshAgentFixture>, IAsyncLif
         }
 
         // The warm-up, then one fetch at most every 5 s (prompt retries and the back-off's own): 6 within 30 s.
-        Assert.InRange(_fake.Calls, 2, 6);
-        _fake.ProfileRoles.Add(FakeRolesAnywhereServer.RoleArn);
+        Assert.InRange(_bed.Fake.Calls, 2, 6);
+        _bed.Fake.ProfileRoles.Add(FakeRolesAnywhereServer.RoleArn);
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(HttpStatusCode.OK, await RequestAsync());
     }

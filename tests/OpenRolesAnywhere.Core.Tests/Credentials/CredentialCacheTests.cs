@@ -253,6 +253,15 @@ public sealed class CredentialCacheTests : IDisposable
         Assert.Equal(2, _source.Calls);
     }
 
+    /// <summary>A cache with <see cref="LongBackOff"/> whose first fetch has just failed with <paramref name="kind"/>.</summary>
+    private async Task<CredentialCache> FailedOnceAsync(CredentialErrorKind kind)
+    {
+        var cache = new CredentialCache(_time, LongBackOff, random: new Random(7));
+        _source.Failure = new CredentialException(kind, $"The fetch failed ({kind}).");
+        await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
+        return cache;
+    }
+
     [Theory]
     [InlineData(CredentialErrorKind.KeyLocked)]
     [InlineData(CredentialErrorKind.KeyNotFound)]
@@ -261,9 +270,7 @@ public sealed class CredentialCacheTests : IDisposable
     [InlineData(CredentialErrorKind.AccessDenied)]
     public async Task GetAsync_RequestAfterFailureAPersonFixed_RetriesBeforeTheBackOffEnds(CredentialErrorKind kind)
     {
-        using var cache = new CredentialCache(_time, LongBackOff, random: new Random(7));
-        _source.Failure = new CredentialException(kind, "A person must act.");
-        await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
+        using var cache = await FailedOnceAsync(kind);
         Assert.True(cache.Status(_source).NextAttempt - _time.GetUtcNow() >= TimeSpan.FromMinutes(1), "the back-off is long");
 
         // The person fixes it; within the prompt-retry interval requests still get the failure without a fetch.
@@ -282,15 +289,14 @@ public sealed class CredentialCacheTests : IDisposable
     [Fact]
     public async Task GetAsync_HammeringAfterFailureAPersonMustFix_FetchesAtMostOncePerPromptRetryInterval()
     {
-        using var cache = new CredentialCache(_time, LongBackOff, random: new Random(7));
-        _source.Failure = new CredentialException(CredentialErrorKind.KeyLocked, "The SSH agent is locked: unlock it with ssh-add -X.");
+        using var cache = await FailedOnceAsync(CredentialErrorKind.KeyLocked);
 
         // 50 requests a second for 60 s, each waiting for its answer.
-        for (var i = 0; i < 3000; i++)
+        for (var i = 1; i < 3000; i++)
         {
+            _time.Advance(TimeSpan.FromMilliseconds(20));
             var e = await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
             Assert.Equal(CredentialErrorKind.KeyLocked, e.Kind);
-            _time.Advance(TimeSpan.FromMilliseconds(20));
         }
 
         // The first fetch at 0 s, then one at 5, 10, ... 55 s (the back-off's own timer, 1 min or more, never came due).
@@ -303,9 +309,7 @@ public sealed class CredentialCacheTests : IDisposable
     [InlineData(CredentialErrorKind.Network)]
     public async Task GetAsync_RequestsAfterThrottlingOrOutage_WaitForTheBackOff(CredentialErrorKind kind)
     {
-        using var cache = new CredentialCache(_time, LongBackOff, random: new Random(7));
-        _source.Failure = new CredentialException(kind, "Only waiting helps.");
-        await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
+        using var cache = await FailedOnceAsync(kind);
 
         for (var i = 0; i < 30; i++)
         {
