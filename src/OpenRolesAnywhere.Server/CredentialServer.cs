@@ -68,8 +68,7 @@ public static partial class CredentialServer
         builder.Services.AddSingleton<CredentialCacheLog>();
         builder.Services.AddSingleton<CertificateExpiryLog>();
         builder.Services.AddSingleton(services => new CredentialCache(services.GetRequiredService<TimeProvider>(),
-            observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>(),
-                services.GetRequiredService<CertificateExpiryLog>())));
+            observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>())));
         builder.Services.AddSingleton(services => new ServerToken(options.TokenFile, services.GetRequiredService<ILogger<ServerToken>>()));
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();

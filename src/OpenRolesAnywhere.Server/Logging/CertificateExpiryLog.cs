@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using OpenRolesAnywhere.Core;
-using OpenRolesAnywhere.Core.Credentials;
 
 namespace OpenRolesAnywhere.Server.Logging;
 
@@ -8,9 +6,10 @@ namespace OpenRolesAnywhere.Server.Logging;
 /// Says when each source's certificate expires, so it does not expire silently: once when a fetch shows a
 /// certificate (first, or renewed), then a warning at 30, 7 and 1 days before its end and an error at it. Each
 /// threshold is logged once per certificate (the tightest one reached, at once, when a certificate is first seen
-/// late), on a <see cref="TimeProvider"/> timer: requests and refreshes add nothing.
+/// late), on a <see cref="TimeProvider"/> timer: requests add nothing, a refresh compares one date. Told by
+/// <see cref="CredentialCacheLog"/> of each fetch.
 /// </summary>
-internal sealed class CertificateExpiryLog(TimeProvider time, ILogger<CertificateExpiryLog> logger) : ICredentialCacheObserver, IDisposable
+internal sealed class CertificateExpiryLog(TimeProvider time, ILogger<CertificateExpiryLog> logger) : IDisposable
 {
     private static readonly TimeSpan[] Thresholds = [TimeSpan.FromDays(30), TimeSpan.FromDays(7), TimeSpan.FromDays(1), TimeSpan.Zero];
 
@@ -21,20 +20,9 @@ internal sealed class CertificateExpiryLog(TimeProvider time, ILogger<Certificat
     private readonly Dictionary<string, Watch> _watches = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    public void Hit(string source)
+    /// <summary>A fetch for <paramref name="source"/> succeeded with a certificate that ends at <paramref name="notAfter"/>.</summary>
+    public void Fetched(string source, DateTimeOffset notAfter)
     {
-    }
-
-    public void Miss(string source)
-    {
-    }
-
-    public void Fetched(string source, CachedCredentials credentials, TimeSpan elapsed)
-    {
-        if (credentials.Credentials.CertificateExpiration is not { } notAfter)
-        {
-            return;
-        }
 
         lock (_gate)
         {
@@ -49,10 +37,6 @@ internal sealed class CertificateExpiryLog(TimeProvider time, ILogger<Certificat
             Log.CertificateExpiry(logger, source, notAfter, (notAfter - time.GetUtcNow()).TotalDays);
             Check(watch);
         }
-    }
-
-    public void FetchFailed(string source, CredentialException failure, TimeSpan elapsed, TimeSpan retryIn)
-    {
     }
 
     /// <summary>Called under the lock: logs the tightest threshold reached and not yet logged, and waits for the next.</summary>
