@@ -74,6 +74,7 @@ public static partial class CredentialServer
         builder.Services.AddSingleton(services => services.GetRequiredService<ServerMetrics>().Factory);
         builder.Services.AddSingleton(services => new ServedCredentials(services.GetRequiredService<CredentialSources>(), services.GetRequiredService<CredentialCache>()));
         builder.Services.AddSingleton<CredentialCacheLog>();
+        builder.Services.AddSingleton<CertificateExpiryLog>();
         builder.Services.AddSingleton(services => new CredentialCache(services.GetRequiredService<TimeProvider>(),
             observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>())));
         builder.Services.AddSingleton(services => new ServerToken(options.TokenFile, services.GetRequiredService<ILogger<ServerToken>>()));
@@ -81,6 +82,7 @@ public static partial class CredentialServer
         builder.Services.AddSingleton<ImdsTokens>();
         builder.Services.AddHostedService<ServerLifecycle>();
         builder.Services.AddHostedService<CertificateWatcher>();
+        builder.Services.AddHostedService<RefreshSignal>();
         foreach (var side in sideListeners)
         {
             builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, SideListeners.MatcherPolicy>());

@@ -108,12 +108,16 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> (<c>HUP</c>, <c>TERM</c>...) and returns without waiting for the process.</summary>
+    public void Signal(string signal) =>
+        Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
     /// <summary>SIGTERM (as systemd and docker stop it) or another signal; returns the exit code.</summary>
     public async Task<int> TerminateAsync(string signal = "TERM")
     {
         if (!_process.HasExited)
         {
-            Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            Signal(signal);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await _process.WaitForExitAsync(timeout.Token);
         }

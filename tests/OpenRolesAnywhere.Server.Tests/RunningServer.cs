@@ -51,7 +51,8 @@ internal sealed class RunningServer : IAsyncDisposable
     public string Token => File.ReadAllText(TokenFile);
 
     /// <summary>Options for a server in <paramref name="directory"/>; tests change what they need with <c>with</c>-style init.</summary>
-    public static ServeOptions OptionsIn(string directory, bool imdsV1 = false, bool allowRemote = false, string? configFile = null, IReadOnlyList<string>? listen = null) => new()
+    public static ServeOptions OptionsIn(string directory, bool imdsV1 = false, bool allowRemote = false, string? configFile = null, IReadOnlyList<string>? listen = null,
+        CredentialSourceOptions? source = null) => new()
     {
         Listen = listen ?? ["http://127.0.0.1:0"],
         TokenFile = Path.Combine(directory, "server.token"),
@@ -59,7 +60,7 @@ internal sealed class RunningServer : IAsyncDisposable
         ImdsV1 = imdsV1,
         AllowRemote = allowRemote,
         ConfigFile = configFile,
-        CommandLineSource = DefaultSourceOptions(),
+        CommandLineSource = source ?? DefaultSourceOptions(),
     };
 
     /// <summary>The key backends the sources' keys are described with (no agent or file is opened: the sources are fakes).</summary>
@@ -95,18 +96,27 @@ internal sealed class RunningServer : IAsyncDisposable
             }));
         }
 
+        return await StartAsync(temp, (options ?? ((d, c) => OptionsIn(d, configFile: c)))(directory, configFile), o =>
+        {
+            // Each fake answers to the key of its options, as a real source does.
+            var source = sources[o.Name!];
+            source.CacheKey = o.CacheKey(Keys);
+            return source;
+        }, clock, sources);
+    }
+
+    /// <summary>A server with one real source, the flags' <paramref name="source"/>, made by <paramref name="create"/>.</summary>
+    public static Task<RunningServer> StartAsync(CredentialSourceOptions source, Func<CredentialSourceOptions, ICredentialSource> create, TimeProvider time)
+    {
+        var temp = new TempDirectory();
+        return StartAsync(temp, OptionsIn(temp.Path, source: source), create, time, new Dictionary<string, CountingCredentialSource>());
+    }
+
+    private static async Task<RunningServer> StartAsync(TempDirectory temp, ServeOptions options, Func<CredentialSourceOptions, ICredentialSource> create, TimeProvider time,
+        IReadOnlyDictionary<string, CountingCredentialSource> sources)
+    {
         var logs = new LogCapture();
-        var app = CredentialServer.Build(
-            (options ?? ((d, c) => OptionsIn(d, configFile: c)))(directory, configFile),
-            o =>
-            {
-                // Each fake answers to the key of its options, as a real source does.
-                var source = sources[o.Name!];
-                source.CacheKey = o.CacheKey(Keys);
-                return source;
-            },
-            clock,
-            logging => logging.MinimumLevel.Verbose().WriteTo.Sink(logs));
+        var app = CredentialServer.Build(options, create, time, logging => logging.MinimumLevel.Verbose().WriteTo.Sink(logs));
         await app.StartAsync();
         return new RunningServer(app, temp, sources, logs);
     }

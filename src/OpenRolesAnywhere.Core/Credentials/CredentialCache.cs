@@ -19,7 +19,10 @@ namespace OpenRolesAnywhere.Core.Credentials;
 /// <item>A failed fetch keeps the last good credentials, served until <c>ExpiryMargin</c> (30 s) before
 /// they expire, and schedules a retry with exponential back-off and jitter (1 s doubling to 2 min;
 /// 10 s first when throttled or when a person must act). Until the retry is due, callers get the last
-/// good credentials if any, else the last failure at once: a crowd of clients cannot hammer CreateSession.</item>
+/// good credentials if any, else the last failure at once: a crowd of clients cannot hammer CreateSession.
+/// After a failure a person must fix (a locked agent, a missing key, a refused certificate), a request finding
+/// nothing valid retries at once if the last attempt ended <c>PromptRetryInterval</c> (5 s) ago or more, so a
+/// fix shows at the next request; throttling and outages wait for the back-off.</item>
 /// <item>Nothing expired is ever handed out; with nothing valid callers get a <see cref="CredentialException"/>
 /// saying why (kind and message of the last failure).</item>
 /// </list>
@@ -100,8 +103,17 @@ public sealed class CredentialCache : IDisposable
 
             if (now < entry.NextAttempt)
             {
-                // Backing off: no refresh is possible now, so the last good credentials are the answer.
-                return fallback is not null ? (fallback, null, null, null) : (null, null, null, Unavailable(entry.LastError!));
+                // Backing off: the last good credentials are the answer; with none, a failure a person may have
+                // fixed meanwhile is retried now (once per interval), any other is given as it is.
+                if (fallback is not null)
+                {
+                    return (fallback, null, null, null);
+                }
+
+                if (!PromptRetryDue(entry, now))
+                {
+                    return (null, null, null, Unavailable(entry.LastError!));
+                }
             }
 
             return (null, StartFetch(entry), fallback, null);
@@ -125,12 +137,20 @@ public sealed class CredentialCache : IDisposable
     /// Ends the back-off after a failure and fetches now: something the failure depended on changed (a
     /// renewed certificate). Does nothing while the entry is healthy or a fetch runs.
     /// </summary>
-    public void RetryNow(ICredentialSource source)
+    public void RetryNow(ICredentialSource source) => FetchNow(source, onlyAfterFailure: true);
+
+    /// <summary>
+    /// Fetches now whatever the entry holds, ending any back-off (a person asked: <c>SIGHUP</c>); current credentials
+    /// are still answered meanwhile. Does nothing while a fetch runs.
+    /// </summary>
+    public void RefreshNow(ICredentialSource source) => FetchNow(source, onlyAfterFailure: false);
+
+    private void FetchNow(ICredentialSource source, bool onlyAfterFailure)
     {
         var entry = EntryFor(source);
         lock (entry.Gate)
         {
-            if (entry.LastError is not null && entry.InFlight is null && !_stoppingToken.IsCancellationRequested)
+            if ((entry.LastError is not null || !onlyAfterFailure) && entry.InFlight is null && !_stoppingToken.IsCancellationRequested)
             {
                 entry.NextAttempt = DateTimeOffset.MinValue;
                 Observe(StartFetch(entry));
@@ -152,11 +172,16 @@ public sealed class CredentialCache : IDisposable
                 current is not null && IsValid(current, _time.GetUtcNow()),
                 entry.LastError?.Kind,
                 entry.LastError?.Message,
-                entry.LastError is null ? null : entry.NextAttempt);
+                entry.LastError is null ? null : entry.NextAttempt,
+                current?.Credentials.CertificateExpiration);
         }
     }
 
     private Entry EntryFor(ICredentialSource source) => _entries.GetOrAdd(source.CacheKey, static (_, s) => new Entry(s), source);
+
+    /// <summary>Called under the entry's lock, while backing off after a failure.</summary>
+    private bool PromptRetryDue(Entry entry, DateTimeOffset now) =>
+        CredentialCachePolicy.RetriesOnRequest(entry.LastError!) && now - entry.LastFailedAt >= _policy.PromptRetryInterval;
 
     private bool IsValid(CachedCredentials credentials, DateTimeOffset now) => now < credentials.Expiration - _policy.ExpiryMargin;
 
@@ -233,7 +258,8 @@ public sealed class CredentialCache : IDisposable
             }
 
             var retryIn = _policy.RetryDelay(entry.Failures, failure, unit);
-            entry.NextAttempt = _time.GetUtcNow() + retryIn;
+            entry.LastFailedAt = _time.GetUtcNow();
+            entry.NextAttempt = entry.LastFailedAt + retryIn;
             entry.InFlight = null;
             Schedule(entry, entry.NextAttempt);
             return retryIn;
@@ -312,6 +338,8 @@ public sealed class CredentialCache : IDisposable
         public int Failures { get; set; }
 
         public DateTimeOffset NextAttempt { get; set; } = DateTimeOffset.MinValue;
+
+        public DateTimeOffset LastFailedAt { get; set; }
 
         public ITimer? Timer { get; set; }
     }

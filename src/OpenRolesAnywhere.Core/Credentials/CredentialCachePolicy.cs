@@ -33,6 +33,21 @@ public sealed record CredentialCachePolicy(
         PatientBaseDelay: TimeSpan.FromSeconds(10),
         RetryMaxDelay: TimeSpan.FromMinutes(2));
 
+    /// <summary>
+    /// After a failure a person must fix (<see cref="RetriesOnRequest"/>), a client's request retries at once when the
+    /// last attempt ended at least this long ago: the fix shows within seconds, not after the back-off, and a crowd of
+    /// clients still makes at most one fetch per interval.
+    /// </summary>
+    public TimeSpan PromptRetryInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether a client's request may retry before the back-off ends: yes for what a person fixes here (the agent
+    /// or token, the key, the certificate, the profile), no for throttling, outages and network trouble, where
+    /// only waiting helps.
+    /// </summary>
+    public static bool RetriesOnRequest(CredentialException failure) =>
+        failure.Kind is not (CredentialErrorKind.Throttled or CredentialErrorKind.ServiceUnavailable or CredentialErrorKind.Network);
+
     /// <summary>When to refresh credentials that live <paramref name="lifetime"/>: a 15 min session refreshes at 7.5 min left.</summary>
     public TimeSpan RefreshAheadFor(TimeSpan lifetime) => lifetime / 2 < RefreshAhead ? lifetime / 2 : RefreshAhead;
 

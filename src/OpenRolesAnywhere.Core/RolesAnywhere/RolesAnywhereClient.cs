@@ -51,7 +51,8 @@ public sealed class RolesAnywhereClient
                 _signed?.Invoke(signature);
                 return signature;
             }, Advice, cancellationToken);
-        return ParseCredentials(text);
+        // The certificate's end travels with the credentials, so the server reports it without reading the file again.
+        return ParseCredentials(text) with { CertificateExpiration = certificate.Leaf.NotAfter.ToUniversalTime() };
     }
 
     /// <summary><c>{"durationSeconds":N[,"roleSessionName":"..."]}</c>, written without reflection.</summary>

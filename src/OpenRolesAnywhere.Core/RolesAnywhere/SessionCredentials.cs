@@ -12,5 +12,8 @@ public sealed record SessionCredentials(
     /// <summary>The account of the role, which the container-credentials answer carries.</summary>
     public string? AccountId => Arn.TryParse(RoleArn, out var arn) ? arn.Account : null;
 
+    /// <summary>When the certificate that signed CreateSession expires (its notAfter); null where unknown (a local server's answer).</summary>
+    public DateTimeOffset? CertificateExpiration { get; init; }
+
     public override string ToString() => $"SessionCredentials {{ AccessKeyId = {AccessKeyId}, Expiration = {Expiration:u} }}";
 }

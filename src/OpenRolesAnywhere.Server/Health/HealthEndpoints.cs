@@ -9,8 +9,8 @@ namespace OpenRolesAnywhere.Server.Health;
 
 /// <summary>
 /// <c>GET /healthz</c>: 200 while the process serves (liveness), with each source's state. <c>status</c>
-/// is <c>ok</c> when every source holds valid credentials, else <c>degraded</c>. No secrets: region, expiry and the
-/// last failure's kind and message only.
+/// is <c>ok</c> when every source holds valid credentials, else <c>degraded</c>. No secrets: the region, the credentials'
+/// and the certificate's expiry (as of the last good fetch) and the last failure's kind and message only.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -39,6 +39,12 @@ internal static class HealthEndpoints
                     {
                         writer.WriteString("expiration", CredentialTimestamp.Format(expiration));
                         writer.WriteNumber("expiresInSeconds", Math.Floor((expiration - now).TotalSeconds));
+                    }
+
+                    if (status.CertificateExpiration is { } notAfter)
+                    {
+                        writer.WriteString("certificateExpiration", CredentialTimestamp.Format(notAfter));
+                        writer.WriteNumber("certificateExpiresInSeconds", Math.Floor((notAfter - now).TotalSeconds));
                     }
 
                     if (status.LastErrorKind is { } kind)

@@ -30,6 +30,15 @@ internal static partial class Log
     [LoggerMessage(21, LogLevel.Warning, "Fetching credentials for {Source} failed ({Kind}): {Reason} Retrying in {RetryInSeconds:0.#} s")]
     public static partial void FetchFailed(ILogger logger, string source, CredentialErrorKind kind, string reason, double retryInSeconds);
 
+    [LoggerMessage(22, LogLevel.Information, "The certificate of {Source} expires {NotAfter:u}, in {DaysLeft:0.#} days")]
+    public static partial void CertificateExpiry(ILogger logger, string source, DateTimeOffset notAfter, double daysLeft);
+
+    [LoggerMessage(23, LogLevel.Warning, "The certificate of {Source} expires {NotAfter:u}, in {DaysLeft:0.#} days: renew it before then")]
+    public static partial void CertificateExpiresSoon(ILogger logger, string source, DateTimeOffset notAfter, double daysLeft);
+
+    [LoggerMessage(24, LogLevel.Error, "The certificate of {Source} expired at {NotAfter:u}: Roles Anywhere refuses it, so no new credentials can be fetched; renew it")]
+    public static partial void CertificateExpired(ILogger logger, string source, DateTimeOffset notAfter);
+
     [LoggerMessage(30, LogLevel.Warning, "Refused a request from {Peer}: this server answers only loopback peers (--allow-remote changes that)")]
     public static partial void RefusedPeer(ILogger logger, string peer);
 
@@ -50,4 +59,7 @@ internal static partial class Log
 
     [LoggerMessage(50, LogLevel.Information, "systemd passed {Count} listening socket(s); --listen is ignored")]
     public static partial void SocketActivated(ILogger logger, int count);
+
+    [LoggerMessage(51, LogLevel.Information, "SIGHUP: fetching credentials for every source now ({Count})")]
+    public static partial void RefreshingOnSignal(ILogger logger, int count);
 }

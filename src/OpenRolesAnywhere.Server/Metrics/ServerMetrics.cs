@@ -17,6 +17,7 @@ internal sealed class ServerMetrics : ICredentialCacheObserver
     private readonly Counter _failures;
     private readonly Histogram _fetchSeconds;
     private readonly Gauge _expirySeconds;
+    private readonly Gauge _certificateExpirySeconds;
 
     public ServerMetrics()
     {
@@ -29,13 +30,15 @@ internal sealed class ServerMetrics : ICredentialCacheObserver
         _fetchSeconds = Factory.CreateHistogram("openrolesanywhere_create_session_duration_seconds", "Time to fetch credentials.",
             new HistogramConfiguration { LabelNames = ["source"], Buckets = Histogram.ExponentialBuckets(0.01, 2, 12) });
         _expirySeconds = Factory.CreateGauge("openrolesanywhere_credentials_expiry_seconds", "Seconds until the cached credentials expire (negative: none valid).", ["source"]);
+        _certificateExpirySeconds = Factory.CreateGauge("openrolesanywhere_certificate_expiry_seconds",
+            "Seconds until the source's certificate expires, as of its last good fetch (absent before one).", ["source"]);
     }
 
     public CollectorRegistry Registry { get; }
 
     public IMetricFactory Factory { get; }
 
-    /// <summary>Sets the expiry gauges just before each scrape.</summary>
+    /// <summary>Sets the expiry gauges just before each scrape (from what the cache holds: no file is read).</summary>
     public void ObserveExpiry(Func<IEnumerable<CredentialCacheStatus>> statuses, TimeProvider time) =>
         Registry.AddBeforeCollectCallback(() =>
         {
@@ -43,6 +46,10 @@ internal sealed class ServerMetrics : ICredentialCacheObserver
             foreach (var status in statuses())
             {
                 _expirySeconds.WithLabels(status.Name).Set(status.Expiration is { } expiration ? (expiration - now).TotalSeconds : -1);
+                if (status.CertificateExpiration is { } notAfter)
+                {
+                    _certificateExpirySeconds.WithLabels(status.Name).Set((notAfter - now).TotalSeconds);
+                }
             }
         });
 

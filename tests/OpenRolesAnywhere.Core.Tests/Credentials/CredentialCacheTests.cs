@@ -10,6 +10,13 @@ public sealed class CredentialCacheTests : IDisposable
     private static readonly CredentialException Outage = new(CredentialErrorKind.ServiceUnavailable, "Roles Anywhere failed with HTTP 503; try again later.");
     private static readonly CredentialException Throttling = new(CredentialErrorKind.Throttled, "Roles Anywhere is throttling CreateSession.");
 
+    // A first back-off of 1 to 2 min for every kind, so a fetch within it can only be a prompt retry.
+    private static readonly CredentialCachePolicy LongBackOff = CredentialCachePolicy.Default with
+    {
+        RetryBaseDelay = TimeSpan.FromMinutes(2),
+        PatientBaseDelay = TimeSpan.FromMinutes(2),
+    };
+
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 5, 0, 0, TimeSpan.Zero));
     private readonly CountingCredentialSource _source;
     private readonly CredentialCache _cache;
@@ -244,6 +251,133 @@ public sealed class CredentialCacheTests : IDisposable
         await Task.Delay(50);
 
         Assert.Equal(2, _source.Calls);
+    }
+
+    /// <summary>A cache with <see cref="LongBackOff"/> whose first fetch has just failed with <paramref name="kind"/>.</summary>
+    private async Task<CredentialCache> FailedOnceAsync(CredentialErrorKind kind)
+    {
+        var cache = new CredentialCache(_time, LongBackOff, random: new Random(7));
+        _source.Failure = new CredentialException(kind, $"The fetch failed ({kind}).");
+        await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
+        return cache;
+    }
+
+    [Theory]
+    [InlineData(CredentialErrorKind.KeyLocked)]
+    [InlineData(CredentialErrorKind.KeyNotFound)]
+    [InlineData(CredentialErrorKind.SignerUnavailable)]
+    [InlineData(CredentialErrorKind.CertificateInvalid)]
+    [InlineData(CredentialErrorKind.AccessDenied)]
+    public async Task GetAsync_RequestAfterFailureAPersonFixed_RetriesBeforeTheBackOffEnds(CredentialErrorKind kind)
+    {
+        using var cache = await FailedOnceAsync(kind);
+        Assert.True(cache.Status(_source).NextAttempt - _time.GetUtcNow() >= TimeSpan.FromMinutes(1), "the back-off is long");
+
+        // The person fixes it; within the prompt-retry interval requests still get the failure without a fetch.
+        _source.Failure = null;
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
+        Assert.Equal(1, _source.Calls);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+
+        var answer = await cache.GetAsync(_source, CancellationToken.None);
+
+        Assert.Equal(CountingCredentialSource.AccessKeyIdOf(2), answer.Credentials.AccessKeyId);
+        Assert.Equal(2, _source.Calls);
+    }
+
+    [Fact]
+    public async Task GetAsync_HammeringAfterFailureAPersonMustFix_FetchesAtMostOncePerPromptRetryInterval()
+    {
+        using var cache = await FailedOnceAsync(CredentialErrorKind.KeyLocked);
+
+        // 50 requests a second for 60 s, each waiting for its answer.
+        for (var i = 1; i < 3000; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(20));
+            var e = await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
+            Assert.Equal(CredentialErrorKind.KeyLocked, e.Kind);
+        }
+
+        // The first fetch at 0 s, then one at 5, 10, ... 55 s (the back-off's own timer, 1 min or more, never came due).
+        Assert.Equal(1 + 11, _source.Calls);
+    }
+
+    [Theory]
+    [InlineData(CredentialErrorKind.Throttled)]
+    [InlineData(CredentialErrorKind.ServiceUnavailable)]
+    [InlineData(CredentialErrorKind.Network)]
+    public async Task GetAsync_RequestsAfterThrottlingOrOutage_WaitForTheBackOff(CredentialErrorKind kind)
+    {
+        using var cache = await FailedOnceAsync(kind);
+
+        for (var i = 0; i < 30; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Assert.ThrowsAsync<CredentialException>(() => cache.GetAsync(_source, CancellationToken.None));
+        }
+
+        Assert.Equal(1, _source.Calls);
+    }
+
+    [Fact]
+    public async Task GetAsync_FailingRefreshWhileLastGoodCredentialsServe_NoPromptRetries()
+    {
+        var first = await _cache.GetAsync(_source, CancellationToken.None);
+        _source.Failure = new CredentialException(CredentialErrorKind.KeyLocked, "The SSH agent is locked: unlock it with ssh-add -X.");
+        _time.Advance(TimeSpan.FromMinutes(31));
+        await Eventually.TrueAsync(() => _cache.Status(_source).LastErrorKind is not null, "the refresh failed");
+        var calls = _source.Calls;
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var answer = await _cache.GetAsync(_source, CancellationToken.None);
+
+        Assert.Same(first, answer);
+        Assert.Equal(calls, _source.Calls);
+    }
+
+    [Fact]
+    public async Task RefreshNow_Healthy_FetchesFreshCredentialsAndServesTheCurrentMeanwhile()
+    {
+        var first = await _cache.GetAsync(_source, CancellationToken.None);
+        _source.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        _cache.RefreshNow(_source);
+        await Eventually.TrueAsync(() => _source.Calls == 2, "the refresh started");
+        Assert.Same(first, await _cache.GetAsync(_source, CancellationToken.None));
+        _cache.RefreshNow(_source); // a fetch runs: nothing more
+        _source.Hold.SetResult();
+        await Eventually.TrueAsync(() => _cache.Status(_source).ObtainedAt > first.ObtainedAt, "the refresh finished");
+
+        Assert.Equal(CountingCredentialSource.AccessKeyIdOf(2), (await _cache.GetAsync(_source, CancellationToken.None)).Credentials.AccessKeyId);
+        Assert.Equal(2, _source.Calls);
+    }
+
+    [Fact]
+    public async Task RefreshNow_AfterFailure_EndsTheBackOff()
+    {
+        _source.Failure = new CredentialException(CredentialErrorKind.KeyLocked, "The SSH agent is locked: unlock it with ssh-add -X.");
+        await Assert.ThrowsAsync<CredentialException>(() => _cache.GetAsync(_source, CancellationToken.None));
+        _source.Failure = null;
+
+        _cache.RefreshNow(_source);
+
+        await Eventually.TrueAsync(() => _cache.Status(_source).HasValidCredentials, "the refresh fetched");
+        Assert.Null(_cache.Status(_source).LastErrorKind);
+        Assert.Equal(2, _source.Calls);
+    }
+
+    [Fact]
+    public async Task Status_AfterFetch_ReportsTheCertificateExpiryTheFetchCameWith()
+    {
+        Assert.Null(_cache.Status(_source).CertificateExpiration);
+        var notAfter = _time.GetUtcNow().AddDays(12);
+        _source.CertificateExpiration = notAfter;
+
+        await _cache.GetAsync(_source, CancellationToken.None);
+
+        Assert.Equal(notAfter, _cache.Status(_source).CertificateExpiration);
     }
 
     [Fact]

@@ -8,30 +8,20 @@ using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
 namespace OpenRolesAnywhere.Core.Tests.RolesAnywhere;
 
 /// <summary>The CreateSession client against the fake that verifies signatures and chains as AWS does.</summary>
-public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
+public sealed class CreateSessionTests : IAsyncLifetime
 {
     private static readonly RetryPolicy FastRetry = new(4, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5));
-    private readonly TestPki _pki = TestPki.Create();
-    private readonly TempDirectory _temp = new();
-    private readonly HttpClient _http = new();
-    private FakeRolesAnywhereServer _fake = null!;
+    private CreateSessionTestBed _bed = null!;
 
-    public async Task InitializeAsync() => _fake = await FakeRolesAnywhereServer.StartAsync(_pki.Root);
+    public async Task InitializeAsync() => _bed = await CreateSessionTestBed.StartAsync();
 
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
-
-    public void Dispose()
-    {
-        _http.Dispose();
-        _pki.Dispose();
-        _temp.Dispose();
-    }
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     private CreateSessionRequest Request(TimeSpan? duration = null, string? role = null, string? anchor = null) =>
         new(anchor ?? FakeRolesAnywhereServer.TrustAnchorArn, FakeRolesAnywhereServer.ProfileArn, role ?? FakeRolesAnywhereServer.RoleArn,
-            duration ?? TimeSpan.FromHours(1), Endpoint: _fake.Endpoint.ToString());
+            duration ?? TimeSpan.FromHours(1), Endpoint: _bed.Fake.Endpoint.ToString());
 
-    private RolesAnywhereClient Client(RetryPolicy? retry = null) => new(_http, TimeProvider.System, retry ?? FastRetry, environment: _ => null);
+    private RolesAnywhereClient Client(RetryPolicy? retry = null) => new(_bed.Http, TimeProvider.System, retry ?? FastRetry, environment: _ => null);
 
     private sealed record TestIdentity(CertificateBundle Certificate, FileSigningKey Key) : IDisposable
     {
@@ -52,10 +42,21 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
         DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         using var key = TestKeys.Create(kind);
-        var keyPath = TestKeys.WritePkcs8(key, _temp.File(kind + ".key"));
-        using var leaf = _pki.Issue(TestKeys.PublicKeyOf(key), notBefore: notBefore, notAfter: notAfter);
-        var certificatePath = _pki.WritePem(_temp.File(kind + ".pem"), leaf, sendIntermediate);
+        var keyPath = TestKeys.WritePkcs8(key, _bed.Temp.File(kind + ".key"));
+        using var leaf = _bed.Pki.Issue(TestKeys.PublicKeyOf(key), notBefore: notBefore, notAfter: notAfter);
+        var certificatePath = _bed.Pki.WritePem(_bed.Temp.File(kind + ".pem"), leaf, sendIntermediate);
         return new TestIdentity(CertificateBundle.Load(certificatePath), FileSigningKey.Load(keyPath, () => null));
+    }
+
+    [Fact]
+    public async Task CreateSession_ValidCertificate_CredentialsCarryTheCertificatesEnd()
+    {
+        var notAfter = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(12).Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        using var identity = Identity("p256", notAfter: notAfter);
+
+        var credentials = await CreateSession(identity);
+
+        Assert.Equal(notAfter, credentials.CertificateExpiration);
     }
 
     [Theory]
@@ -68,7 +69,7 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
         using var identity = Identity(kind);
         var credentials = await CreateSession(identity);
 
-        var issued = Assert.Single(_fake.Issued);
+        var issued = Assert.Single(_bed.Fake.Issued);
         Assert.Equal(issued.AccessKeyId, credentials.AccessKeyId);
         Assert.Equal(issued.SecretAccessKey, credentials.SecretAccessKey);
         Assert.Equal(issued.SessionToken, credentials.SessionToken);
@@ -86,7 +87,7 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
         var request = Request(TimeSpan.FromMinutes(20)) with { RoleSessionName = "build-42" };
         var credentials = await CreateSession(identity, request);
 
-        var issued = Assert.Single(_fake.Issued);
+        var issued = Assert.Single(_bed.Fake.Issued);
         Assert.Equal("build-42", issued.RoleSessionName);
         Assert.InRange(credentials.Expiration - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(21));
     }
@@ -108,13 +109,13 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
         using var ec = TestKeys.Create("p256");
         using var leaf = otherPki.Issue(TestKeys.PublicKeyOf(ec));
         using var identity = new TestIdentity(
-            CertificateBundle.Load(otherPki.WritePem(_temp.File("other.pem"), leaf)),
-            FileSigningKey.Load(TestKeys.WritePkcs8(ec, _temp.File("other.key")), () => null));
+            CertificateBundle.Load(otherPki.WritePem(_bed.Temp.File("other.pem"), leaf)),
+            FileSigningKey.Load(TestKeys.WritePkcs8(ec, _bed.Temp.File("other.key")), () => null));
 
         var error = await CreateSessionFails(identity);
 
         Assert.Equal(CredentialErrorKind.AccessDenied, error.Kind);
-        Assert.Equal(1, _fake.Calls);
+        Assert.Equal(1, _bed.Fake.Calls);
     }
 
     [Fact]
@@ -125,7 +126,7 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(CredentialErrorKind.CertificateInvalid, error.Kind);
         Assert.Contains("expired", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, _fake.Calls);
+        Assert.Equal(0, _bed.Fake.Calls);
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
         var error = await CreateSessionFails(identity with { Key = other.Key });
 
         Assert.Equal(CredentialErrorKind.KeyMismatch, error.Kind);
-        Assert.Equal(0, _fake.Calls);
+        Assert.Equal(0, _bed.Fake.Calls);
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
     public async Task CreateSession_RevokedCertificate_IsRefused()
     {
         using var identity = Identity("p256");
-        _fake.RevokedSerials[identity.Certificate.SerialNumberDecimal] = true;
+        _bed.Fake.RevokedSerials[identity.Certificate.SerialNumberDecimal] = true;
 
         var error = await CreateSessionFails(identity);
 
@@ -189,13 +190,13 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
     public async Task CreateSession_ThrottledThenServerErrorThenOk_RetriesAndSucceeds()
     {
         using var identity = Identity("rsa2048");
-        _fake.FailNext(429, "ThrottlingException", "Rate exceeded");
-        _fake.FailNext(503, "ServiceUnavailableException", "try later");
+        _bed.Fake.FailNext(429, "ThrottlingException", "Rate exceeded");
+        _bed.Fake.FailNext(503, "ServiceUnavailableException", "try later");
 
         var credentials = await CreateSession(identity);
 
-        Assert.Equal(3, _fake.Calls);
-        Assert.Equal(Assert.Single(_fake.Issued).AccessKeyId, credentials.AccessKeyId);
+        Assert.Equal(3, _bed.Fake.Calls);
+        Assert.Equal(Assert.Single(_bed.Fake.Issued).AccessKeyId, credentials.AccessKeyId);
     }
 
     [Fact]
@@ -204,26 +205,26 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
         using var identity = Identity("p256");
         for (var i = 0; i < 10; i++)
         {
-            _fake.FailNext(429, "ThrottlingException", "Rate exceeded");
+            _bed.Fake.FailNext(429, "ThrottlingException", "Rate exceeded");
         }
 
         var error = await CreateSessionFails(identity);
 
         Assert.Equal(CredentialErrorKind.Throttled, error.Kind);
         Assert.Contains("openrolesanywhere serve", error.Message, StringComparison.Ordinal);
-        Assert.Equal(FastRetry.MaxAttempts, _fake.Calls);
+        Assert.Equal(FastRetry.MaxAttempts, _bed.Fake.Calls);
     }
 
     [Fact]
     public async Task CreateSession_ValidationError_IsNotRetried()
     {
         using var identity = Identity("p256");
-        _fake.FailNext(400, "ValidationException", "bad");
+        _bed.Fake.FailNext(400, "ValidationException", "bad");
 
         var error = await CreateSessionFails(identity);
 
         Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
-        Assert.Equal(1, _fake.Calls);
+        Assert.Equal(1, _bed.Fake.Calls);
     }
 
     [Fact]
@@ -232,7 +233,7 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
         using var identity = Identity("p256");
         for (var i = 0; i < 2; i++)
         {
-            _fake.Intercept(async context =>
+            _bed.Fake.Intercept(async context =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
                 return true;
@@ -244,14 +245,14 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(CredentialErrorKind.Network, error.Kind);
         Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
-        Assert.Equal(2, _fake.Calls);
+        Assert.Equal(2, _bed.Fake.Calls);
     }
 
     [Fact]
     public async Task CreateSession_NothingListening_IsANetworkErrorNamingTheEndpoint()
     {
         using var identity = Identity("p256");
-        var closedPort = new UriBuilder(_fake.Endpoint) { Port = TestCommon.LoopbackHost.FreePort.Next() }.Uri.ToString();
+        var closedPort = new UriBuilder(_bed.Fake.Endpoint) { Port = TestCommon.LoopbackHost.FreePort.Next() }.Uri.ToString();
 
         var error = await CreateSessionFails(identity, Request() with { Endpoint = closedPort });
 
@@ -268,14 +269,14 @@ public sealed class CreateSessionTests : IAsyncLifetime, IDisposable
         var error = await CreateSessionFails(identity, Request(TimeSpan.FromSeconds(seconds)));
 
         Assert.Equal(CredentialErrorKind.InvalidInput, error.Kind);
-        Assert.Equal(0, _fake.Calls);
+        Assert.Equal(0, _bed.Fake.Calls);
     }
 
     [Fact]
     public async Task CreateSession_ClockFarAhead_IsRefusedBySkewCheck()
     {
         using var identity = Identity("p256");
-        var client = new RolesAnywhereClient(_http, new ShiftedTime(TimeSpan.FromMinutes(10)), FastRetry, environment: _ => null);
+        var client = new RolesAnywhereClient(_bed.Http, new ShiftedTime(TimeSpan.FromMinutes(10)), FastRetry, environment: _ => null);
 
         var error = await CreateSessionFails(identity, client: client);
 

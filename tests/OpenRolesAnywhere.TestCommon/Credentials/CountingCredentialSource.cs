@@ -30,6 +30,9 @@ public sealed class CountingCredentialSource(TimeProvider time, string name = "d
     /// <summary>While set, fetches fail with it (after any <see cref="Hold"/>).</summary>
     public CredentialException? Failure { get; set; }
 
+    /// <summary>The end of the certificate the credentials come with, as a real source reports it; none when null.</summary>
+    public DateTimeOffset? CertificateExpiration { get; set; }
+
     public int Calls => Volatile.Read(ref _calls);
 
     public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
@@ -52,7 +55,7 @@ public sealed class CountingCredentialSource(TimeProvider time, string name = "d
             Convert.ToBase64String(RandomNumberGenerator.GetBytes(60)),
             new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero) + Lifetime,
             RoleArn,
-            $"arn:aws:sts::{AccountId}:assumed-role/{Name}/session");
+            $"arn:aws:sts::{AccountId}:assumed-role/{Name}/session") { CertificateExpiration = CertificateExpiration };
     }
 
     public static string AccessKeyIdOf(int call) => $"ASIAFAKE{call:D12}";
