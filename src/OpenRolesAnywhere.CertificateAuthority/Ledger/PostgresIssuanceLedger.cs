@@ -26,60 +26,27 @@ internal sealed class PostgresIssuanceLedger : DbIssuanceLedger
     protected override string ForUpdate => " FOR UPDATE";
 
     /// <summary>Makes the ledger's tables; refuses a database that has them already.</summary>
-    public static PostgresIssuanceLedger CreateNew(string connectionString, TimeSpan lockTimeout)
-    {
-        var ledger = Connect(connectionString, lockTimeout);
-        try
+    public static PostgresIssuanceLedger CreateNew(string connectionString, TimeSpan lockTimeout) => Prepared(connectionString, lockTimeout, ledger =>
         {
-            ledger.Guard(() =>
-            {
-                using var transaction = ledger.BeginWrite();
-                ledger.Execute(transaction, LedgerSchema.Tables("BYTEA") +
-                    $"CREATE TABLE {VersionTable} (schema_version INTEGER NOT NULL); INSERT INTO {VersionTable} VALUES ({SchemaVersion});");
-                transaction.Commit();
-                return 0;
-            });
-            return ledger;
-        }
-        catch (CredentialException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.DuplicateTable })
-        {
-            ledger.Dispose();
-            throw new CredentialException(CredentialErrorKind.InvalidInput,
-                $"An issuance ledger already exists in {ledger.Description}; it belongs to an existing CA. Give this CA a database of its own.");
-        }
-        catch
-        {
-            ledger.Dispose();
-            throw;
-        }
-    }
+            using var transaction = ledger.BeginWrite();
+            ledger.Execute(transaction, LedgerSchema.Tables("BYTEA") +
+                $"CREATE TABLE {VersionTable} (schema_version INTEGER NOT NULL); INSERT INTO {VersionTable} VALUES ({SchemaVersion});");
+            transaction.Commit();
+            return 0;
+        },
+        PostgresErrorCodes.DuplicateTable,
+        description => new CredentialException(CredentialErrorKind.InvalidInput,
+            $"An issuance ledger already exists in {description}; it belongs to an existing CA. Give this CA a database of its own."));
 
     /// <summary>Opens the ledger in an existing database; a database without one is a clear error.</summary>
-    public static PostgresIssuanceLedger Open(string connectionString, TimeSpan lockTimeout)
-    {
-        var ledger = Connect(connectionString, lockTimeout);
-        try
+    public static PostgresIssuanceLedger Open(string connectionString, TimeSpan lockTimeout) => Prepared(connectionString, lockTimeout, ledger =>
         {
-            var version = ledger.Guard(() => ledger.Scalar(null, $"SELECT MAX(schema_version) FROM {VersionTable}"));
-            if (!Equals(version, SchemaVersion))
-            {
-                throw Corrupt(ledger.Description, null);
-            }
-
-            return ledger;
-        }
-        catch (CredentialException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable })
-        {
-            ledger.Dispose();
-            throw new CredentialException(CredentialErrorKind.NotFound,
-                $"The {ledger.Description} holds no issuance ledger: run `openrolesanywhere admin create-ca` first, or restore the database from its backup. Nothing was issued.");
-        }
-        catch
-        {
-            ledger.Dispose();
-            throw;
-        }
-    }
+            var version = ledger.Scalar(null, $"SELECT MAX(schema_version) FROM {VersionTable}");
+            return Equals(version, SchemaVersion) ? 0 : throw Corrupt(ledger.Description, null);
+        },
+        PostgresErrorCodes.UndefinedTable,
+        description => new CredentialException(CredentialErrorKind.NotFound,
+            $"The {description} holds no issuance ledger: run `openrolesanywhere admin create-ca` first, or restore the database from its backup. Nothing was issued."));
 
     /// <summary>Drops what <see cref="CreateNew"/> made, after the CA it was made for could not be issued.</summary>
     public static void Drop(string connectionString, TimeSpan lockTimeout)
@@ -116,7 +83,6 @@ internal sealed class PostgresIssuanceLedger : DbIssuanceLedger
         PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } p =>
             new CredentialException(CredentialErrorKind.InvalidInput,
                 $"The {Description} refused the login ({p.MessageText}): check the user and the password (PGPASSWORD, a passfile or the connection string). Nothing was issued or changed.", e),
-        PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } => new CredentialException(CredentialErrorKind.NotFound, e.Message, e),
         PostgresException p => new CredentialException(CredentialErrorKind.ServiceUnavailable,
             $"The {Description} failed: {p.SqlState} {p.MessageText}. Nothing was issued or changed.", e),
         _ => new CredentialException(CredentialErrorKind.ServiceUnavailable,
@@ -124,6 +90,28 @@ internal sealed class PostgresIssuanceLedger : DbIssuanceLedger
     };
 
     protected override void DisposeSource() => _source.Dispose();
+
+    /// <summary>Connects and runs <paramref name="prepare"/>; the database's <paramref name="sqlState"/> there becomes <paramref name="refusal"/>.</summary>
+    private static PostgresIssuanceLedger Prepared(
+        string connectionString, TimeSpan lockTimeout, Func<PostgresIssuanceLedger, int> prepare, string sqlState, Func<string, CredentialException> refusal)
+    {
+        var ledger = Connect(connectionString, lockTimeout);
+        try
+        {
+            ledger.Guard(() => prepare(ledger));
+            return ledger;
+        }
+        catch (CredentialException e) when (e.InnerException is PostgresException p && p.SqlState == sqlState)
+        {
+            ledger.Dispose();
+            throw refusal(ledger.Description);
+        }
+        catch
+        {
+            ledger.Dispose();
+            throw;
+        }
+    }
 
     private static PostgresIssuanceLedger Connect(string connectionString, TimeSpan lockTimeout)
     {
