@@ -258,6 +258,16 @@ public sealed class PostgresLedgerTests(PostgresServerFixture postgres) : IClass
         Assert.Contains(PostgresConnection.FileVariable, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PostgresServer_StartedByTheTests_RunsUnprivilegedEvenUnderRoot()
+    {
+        var pid = File.ReadLines(Path.Combine(Server.DataDirectory, "postmaster.pid")).First();
+        var uid = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
+
+        Assert.NotEqual("0", uid);
+        Assert.Equal(Environment.IsPrivilegedProcess, Server.RunAs is not null);
+    }
+
     private static string CsrPem()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
