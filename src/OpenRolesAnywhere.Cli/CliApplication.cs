@@ -17,6 +17,10 @@ internal static class CliApplication
             new DoctorCommand(environment),
             new HealthCommand(environment),
             new Commands.Admin.AdminCommand(environment),
+            new UpdateCommand(environment),
+            new SignStringCommand(environment),
+            new ReadCertificateDataCommand(environment),
+            new VersionCommand(),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)

@@ -43,9 +43,7 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
     {
         var environment = _cli.AwsConfig(FileKeyArguments());
 
-        var result = await ProcessRunner.RunAsync("python3",
-            ["-c", "import botocore.session; c = botocore.session.Session().get_credentials().get_frozen_credentials(); print(c.access_key); print(c.secret_key); print(c.token)"],
-            environment, TimeSpan.FromSeconds(60));
+        var result = await CliHarness.BotocoreCredentialsAsync(environment);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var issued = Assert.Single(_cli.Fake.Issued);

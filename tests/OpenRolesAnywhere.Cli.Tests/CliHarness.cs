@@ -23,6 +23,9 @@ public sealed class CliHarness : IAsyncDisposable
     /// <summary>Environment variables the in-process CLI sees (nothing from the real process).</summary>
     public Dictionary<string, string?> Environment { get; } = [];
 
+    /// <summary>What the in-process CLI reads as standard input (<c>--private-key -</c>).</summary>
+    public string StandardInput { get; set; } = "";
+
     /// <summary>The clock the in-process CLI reads.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
@@ -95,13 +98,19 @@ public sealed class CliHarness : IAsyncDisposable
         ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--endpoint-url", sts.Endpoint.ToString(), "--output", "json"],
             environment, TimeSpan.FromSeconds(90));
 
+    /// <summary>botocore resolves credentials as its environment leads it to and prints the key id, secret and token, a line each.</summary>
+    public static Task<ProcessRunner.Result> BotocoreCredentialsAsync(IDictionary<string, string?> environment) =>
+        ProcessRunner.RunAsync("python3",
+            ["-c", "import botocore.session; c = botocore.session.Session().get_credentials().get_frozen_credentials(); print(c.access_key); print(c.secret_key); print(c.token)"],
+            environment, TimeSpan.FromSeconds(60));
+
     private static string Quote(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"\"{value}\"" : value;
 
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), Time);
+        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), Time) { StandardInput = () => StandardInput };
         var exitCode = await CliApplication.RunAsync(args, output, error, environment);
         return (exitCode, output.ToString(), error.ToString());
     }

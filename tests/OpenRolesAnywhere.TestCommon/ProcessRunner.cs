@@ -8,7 +8,7 @@ public static class ProcessRunner
     public sealed record Result(int ExitCode, string Output, string Error);
 
     public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments,
-        IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
+        IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null, string? standardInput = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -29,6 +29,11 @@ public static class ProcessRunner
         }
 
         using var process = Process.Start(start)!;
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

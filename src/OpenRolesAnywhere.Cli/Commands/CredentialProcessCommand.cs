@@ -19,15 +19,20 @@ internal sealed class CredentialProcessCommand : Command
     {
         var source = new CredentialSourceOptionSet();
         source.AddTo(this);
+        var debug = SigningDebug.CreateOption();
+        Options.Add(debug);
         SetAction(async (parseResult, cancellationToken) =>
         {
             var options = source.Bind(parseResult);
             var keys = KeySourceRegistration.Create(environment, parseResult.InvocationConfiguration.Error);
+            var signed = SigningDebug.Observer(parseResult, debug);
+            var signing = new SigningCredentialSource(token => SignAsync(options, keys, environment, signed, token));
             // A running serve with a source of the same key answers before the certificate is read, a key opened
-            // or an HttpClient made (most of this short-lived process's work); else sign here.
-            var chain = new ChainedCredentialSource(
+            // or an HttpClient made (most of this short-lived process's work); else sign here. --debug signs here,
+            // so that there is a request to show.
+            var chain = signed is not null ? new ChainedCredentialSource(signing) : new ChainedCredentialSource(
                 new LocalServerCredentialSource(LocalServerPaths.Socket(environment.Variable), options.CacheKey(keys, environment.Variable)),
-                new SigningCredentialSource(token => SignAsync(options, keys, environment, token)));
+                signing);
             var credentials = await chain.GetAsync(cancellationToken);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(Format(credentials));
             return ExitCodes.Success;
@@ -35,10 +40,11 @@ internal sealed class CredentialProcessCommand : Command
     }
 
     private static async Task<SessionCredentials> SignAsync(
-        CredentialSourceOptions options, KeySourceProviders keys, CliEnvironment environment, CancellationToken cancellationToken)
+        CredentialSourceOptions options, KeySourceProviders keys, CliEnvironment environment, Action<Core.SigV4.SigV4Signature>? signed,
+        CancellationToken cancellationToken)
     {
         using var http = environment.CreateHttpClient();
-        var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable);
+        var client = new RolesAnywhereClient(http, environment.Time, environment: environment.Variable, onSigned: signed);
         using var credentialSource = new RolesAnywhereCredentialSource(options, keys, client, environment.Variable);
         return await credentialSource.FetchAsync(cancellationToken);
     }

@@ -12,7 +12,7 @@ namespace OpenRolesAnywhere.Cli.Commands;
 internal sealed class CredentialSourceOptionSet
 {
     public Option<string?> Name { get; } = new("--name") { Description = "Use the certificate saved as NAME.pem in ~/.config/openrolesanywhere ($XDG_CONFIG_HOME honoured); its ARNs come from the certificate." };
-    public Option<string?> Certificate { get; } = new("--certificate") { Description = "PEM certificate file (leaf first; any further certificates are intermediates), or a pkcs11: URI of a certificate on a token." };
+    public Option<string?> Certificate { get; } = new("--certificate") { Description = "PEM certificate file (leaf first; any further certificates are intermediates), or a pkcs11: URI of a certificate on a token; env:NAME or - reads the PEM text from an environment variable or standard input." };
     public Option<string?> Intermediates { get; } = new("--intermediates") { Description = "PEM file of intermediate CA certificates, sent as X-Amz-X509-Chain." };
     public KeyOptionSet Key { get; } = new();
     public Option<string?> TrustAnchorArn { get; } = new("--trust-anchor-arn") { Description = "Trust anchor ARN (default: from the certificate's subject alternative name)." };
@@ -22,6 +22,9 @@ internal sealed class CredentialSourceOptionSet
     public Option<string?> RoleSessionName { get; } = new("--role-session-name") { Description = "Role session name (needs the profile to accept custom names)." };
     public Option<string?> Region { get; } = new("--region") { Description = "Region of the trust anchor (default: from the trust anchor ARN)." };
     public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "Roles Anywhere endpoint URL (default: AWS_ENDPOINT_URL_ROLESANYWHERE, AWS_ENDPOINT_URL, then the regional endpoint)." };
+
+    // .NET's HttpClient always takes HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the environment (the native build too).
+    public Option<bool> WithProxy { get; } = new("--with-proxy") { Description = "Accepted for the official helper's scripts: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are always honoured." };
 
     public void AddTo(Command command)
     {
@@ -35,6 +38,15 @@ internal sealed class CredentialSourceOptionSet
         {
             command.Options.Add(option);
         }
+
+        command.Options.Add(WithProxy);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Certificate) == "-" && result.GetValue(Key.PrivateKey) == "-")
+            {
+                result.AddError("Only one of --certificate and --private-key can read standard input (-): give the other as a file or env:NAME.");
+            }
+        });
     }
 
     /// <summary>The flags as options, checked (<see cref="SourceFieldRules"/>) before any file, key or server is touched.</summary>

@@ -18,8 +18,8 @@ internal static class KeySourceRegistration
         [
             new Pkcs11KeySource(environment.Variable, ask),
             new SshAgentKeySource(environment.Variable),
-            // Last: it takes every reference that is not a URI.
-            new FileKeySource(environment.Variable, ask),
+            // Last: it takes every reference that is not a URI (and env:NAME, -).
+            new FileKeySource(environment.Variable, ask, environment.StandardInput),
         ]);
     }
 }

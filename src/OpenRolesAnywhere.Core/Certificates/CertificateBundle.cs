@@ -26,13 +26,17 @@ public sealed class CertificateBundle : IDisposable
     /// Reads a PEM file whose first certificate is the leaf; more certificates in it, and those in
     /// <paramref name="intermediatesPath"/>, are intermediates.
     /// </summary>
-    public static CertificateBundle Load(string certificatePath, string? intermediatesPath = null)
+    public static CertificateBundle Load(string certificatePath, string? intermediatesPath = null) =>
+        FromPem(ReadText(certificatePath), certificatePath, intermediatesPath);
+
+    /// <summary>As <see cref="Load"/>, for PEM text read elsewhere (an environment variable, standard input) and named <paramref name="source"/> in messages.</summary>
+    public static CertificateBundle FromPem(string text, string source, string? intermediatesPath = null)
     {
-        var certificates = LoadAll(certificatePath);
+        var certificates = ParsePem(text, source);
         if (certificates.Count == 0)
         {
             throw new CredentialException(CredentialErrorKind.CertificateInvalid,
-                $"{certificatePath} holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
+                $"{source} holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
         }
 
         var intermediates = certificates.Skip(1).ToList();
@@ -45,19 +49,18 @@ public sealed class CertificateBundle : IDisposable
     }
 
     /// <summary>Every certificate in a PEM file (a trust anchor's bundle, intermediates).</summary>
-    public static List<X509Certificate2> LoadAll(string path)
+    public static List<X509Certificate2> LoadAll(string path) => ParsePem(ReadText(path), path);
+
+    private static string ReadText(string path)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CredentialException(CredentialErrorKind.CertificateInvalid, $"Cannot read the certificate file {path}: {e.Message}");
         }
-
-        return ParsePem(text, path);
     }
 
     /// <summary>The CERTIFICATE blocks of <paramref name="text"/> (other blocks are skipped), or a <see cref="CredentialException"/> naming <paramref name="source"/>.</summary>

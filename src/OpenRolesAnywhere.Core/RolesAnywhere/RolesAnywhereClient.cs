@@ -18,13 +18,18 @@ public sealed class RolesAnywhereClient
     private readonly TimeProvider _time;
     private readonly AwsRequestPipeline _pipeline;
     private readonly Func<string, string?> _environment;
+    private readonly Action<SigV4Signature>? _signed;
 
     /// <param name="environment">Where <c>AWS_ENDPOINT_URL*</c> are read from (the process environment by default).</param>
-    public RolesAnywhereClient(HttpClient http, TimeProvider time, RetryPolicy? retry = null, Random? random = null, Func<string, string?>? environment = null)
+    /// <param name="onSigned">Sees each attempt's signing (<c>--debug</c> prints its canonical request and string to sign).</param>
+    public RolesAnywhereClient(
+        HttpClient http, TimeProvider time, RetryPolicy? retry = null, Random? random = null, Func<string, string?>? environment = null,
+        Action<SigV4Signature>? onSigned = null)
     {
         _time = time;
         _pipeline = new AwsRequestPipeline(http, time, AwsService.RolesAnywhere, retry, random);
         _environment = environment ?? Environment.GetEnvironmentVariable;
+        _signed = onSigned;
     }
 
     public async Task<SessionCredentials> CreateSessionAsync(
@@ -41,7 +46,12 @@ public sealed class RolesAnywhereClient
             JsonBody = RequestBody(request),
         };
         var text = await _pipeline.SendAsync(call, endpoint, region,
-            async (signable, scope, ct) => await X509Signer.SignAsync(signable, certificate, key, scope, ct), Advice, cancellationToken);
+            async (signable, scope, ct) =>
+            {
+                var signature = await X509Signer.SignAsync(signable, certificate, key, scope, ct);
+                _signed?.Invoke(signature);
+                return signature;
+            }, Advice, cancellationToken);
         return ParseCredentials(text);
     }
 

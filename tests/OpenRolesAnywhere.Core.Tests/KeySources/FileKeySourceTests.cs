@@ -72,4 +72,87 @@ public sealed class FileKeySourceTests : IDisposable
     {
         Assert.False(new FileKeySource(_ => null, null).HandlesKey(new KeySourceOptions { SshFingerprint = "SHA256:abc" }));
     }
+
+    [Theory]
+    [InlineData("env:ORA_KEY")]
+    [InlineData("-")]
+    public void HandlesKey_InlineReference_HandledAndDescribedByItsName(string reference)
+    {
+        var provider = new FileKeySource(_ => "-----BEGIN PRIVATE KEY-----secret", null, () => "-----BEGIN PRIVATE KEY-----secret");
+        var options = new KeySourceOptions { PrivateKey = reference };
+
+        Assert.True(provider.HandlesKey(options));
+        Assert.True(provider.HandlesCertificate(reference));
+        Assert.Equal(reference, provider.DescribeKey(options));
+        Assert.Equal(reference, provider.WithoutSecrets(options).PrivateKey);
+    }
+
+    [Fact]
+    public async Task OpenAsync_KeyInVariable_OpensThatKey()
+    {
+        using var key = TestKeys.Create("rsa2048");
+        var pem = File.ReadAllText(TestKeys.WritePkcs8(key, _temp.File("k.pem")));
+        var provider = new FileKeySource(name => name == "ORA_KEY" ? pem : null, null);
+
+        using var opened = await provider.OpenAsync(new KeySourceOptions { PrivateKey = "env:ORA_KEY" }, null, CancellationToken.None);
+
+        Assert.True(PublicKeys.AreEqual(TestKeys.PublicKeyOf(key), opened.PublicKey));
+        Assert.Contains("ORA_KEY", opened.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadCertificate_StandardInputAskedTwice_ReadOnce()
+    {
+        using var pki = TestPki.Create();
+        using var key = TestKeys.Create("p256");
+        using var leaf = pki.Issue(TestKeys.PublicKeyOf(key));
+        var pem = File.ReadAllText(pki.WritePem(_temp.File("leaf.pem"), leaf));
+        var reads = 0;
+        var provider = new FileKeySource(_ => null, null, () =>
+        {
+            reads++;
+            return pem;
+        });
+
+        var description = provider.DescribeCertificate("-");
+        using var first = provider.LoadCertificate("-", null, new KeySourceOptions());
+        using var second = provider.LoadCertificate("-", null, new KeySourceOptions());
+
+        Assert.Equal(1, reads);
+        Assert.Equal(leaf.RawData, second.Leaf.RawData);
+        Assert.StartsWith("- sha256:", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DescribeCertificate_SameVariableOtherContent_OtherDescription()
+    {
+        var value = "one";
+        var provider = new FileKeySource(_ => value, null);
+
+        var before = provider.DescribeCertificate("env:ORA_CERT");
+        value = "two";
+
+        Assert.NotEqual(before, provider.DescribeCertificate("env:ORA_CERT"));
+    }
+
+    [Fact]
+    public async Task OpenAsync_StandardInputWhereThereIsNone_InvalidInputSayingWhatToGive()
+    {
+        var provider = new FileKeySource(_ => null, null, standardInput: null);
+
+        var e = await Assert.ThrowsAsync<CredentialException>(() =>
+            provider.OpenAsync(new KeySourceOptions { PrivateKey = "-" }, null, CancellationToken.None).AsTask());
+
+        Assert.Equal(CredentialErrorKind.InvalidInput, e.Kind);
+        Assert.Contains("env:NAME", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadCertificate_VariableUnset_CertificateInvalidNamingIt()
+    {
+        var e = Assert.Throws<CredentialException>(() => new FileKeySource(_ => null, null).LoadCertificate("env:ORA_CERT", null, new KeySourceOptions()));
+
+        Assert.Equal(CredentialErrorKind.CertificateInvalid, e.Kind);
+        Assert.Contains("ORA_CERT", e.Message, StringComparison.Ordinal);
+    }
 }
