@@ -32,4 +32,10 @@ public sealed class SshAgentKeySource : IKeySourceProvider
         ArgumentNullException.ThrowIfNull(key);
         return await SshAgentKeys.OpenAsync(key.SshFingerprint, certificate, _environment, cancellationToken: cancellationToken);
     }
+
+    public async ValueTask<ISigningKey> OpenCaKeyAsync(KeySourceOptions key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return await SshAgentKeys.OpenCaKeyAsync(key.SshFingerprint, _environment, cancellationToken);
+    }
 }

@@ -21,8 +21,19 @@ public static class SshAgentKeys
     /// or, when none is given, the one whose public key is <paramref name="certificate"/>'s. With both, the
     /// key must also match the certificate.
     /// </summary>
-    public static async Task<SshAgentSigningKey> OpenAsync(
-        string? fingerprint, CertificateBundle? certificate, Func<string, string?>? environment = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static Task<SshAgentSigningKey> OpenAsync(
+        string? fingerprint, CertificateBundle? certificate, Func<string, string?>? environment = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(fingerprint, certificate, asCertificateAuthority: false, environment, timeout, cancellationToken);
+
+    /// <summary>
+    /// The agent key with <paramref name="fingerprint"/> to sign as a CA: a P-384 key too, which the agent signs over
+    /// SHA-384 (what a P-384 CA's signatures take) and CreateSession cannot use.
+    /// </summary>
+    public static Task<SshAgentSigningKey> OpenCaKeyAsync(string? fingerprint, Func<string, string?>? environment = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(fingerprint, null, asCertificateAuthority: true, environment, null, cancellationToken);
+
+    private static async Task<SshAgentSigningKey> OpenAsync(
+        string? fingerprint, CertificateBundle? certificate, bool asCertificateAuthority, Func<string, string?>? environment, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (fingerprint is null && certificate is null)
         {
@@ -32,10 +43,11 @@ public static class SshAgentKeys
 
         var agent = SshAgentClient.FromEnvironment(environment, timeout ?? DefaultTimeout);
         var identities = await agent.ListIdentitiesAsync(cancellationToken);
-        return new SshAgentSigningKey(agent, Select(identities, fingerprint, certificate, agent.SocketPath));
+        return new SshAgentSigningKey(agent, Select(identities, fingerprint, certificate, agent.SocketPath, asCertificateAuthority));
     }
 
-    internal static SshAgentIdentity Select(IReadOnlyList<SshAgentIdentity> identities, string? fingerprint, CertificateBundle? certificate, string socketPath)
+    internal static SshAgentIdentity Select(
+        IReadOnlyList<SshAgentIdentity> identities, string? fingerprint, CertificateBundle? certificate, string socketPath, bool asCertificateAuthority = false)
     {
         var certificateKey = certificate?.Leaf.PublicKey;
         var wanted = fingerprint is null ? null
@@ -49,7 +61,7 @@ public static class SshAgentKeys
                 ?? throw new CredentialException(CredentialErrorKind.KeyNotFound,
                     $"The SSH agent at {socketPath} holds no key matching the certificate {certificate!.Leaf.Subject}: add the key it was issued for with `ssh-add KEYFILE`. {Holds(identities)}");
 
-        if (identity.Unsupported is { } why)
+        if (identity.Unsupported is { } why && !(asCertificateAuthority && identity.Kind == SigningKeyKind.EcdsaP384))
         {
             throw new CredentialException(CredentialErrorKind.KeyUnsupported,
                 $"The SSH agent key {identity.Fingerprint} ({identity.KeyType}) cannot sign for Roles Anywhere: {why}");

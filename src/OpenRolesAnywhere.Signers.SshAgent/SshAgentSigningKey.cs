@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
 using System.Numerics;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Signing;
@@ -10,7 +11,8 @@ namespace OpenRolesAnywhere.Signers.SshAgent;
 
 /// <summary>
 /// A key held by an SSH agent (OpenSSH, gpg-agent, Secretive, a YubiKey's agent...): RSA signs
-/// <c>rsa-sha2-256</c>, ECDSA P-256 signs <c>ecdsa-sha2-nistp256</c>; both hash with SHA-256 themselves.
+/// <c>rsa-sha2-256</c>, ECDSA P-256 signs <c>ecdsa-sha2-nistp256</c>; both hash with SHA-256 themselves. A CA's
+/// P-384 key signs <c>ecdsa-sha2-nistp384</c>, over SHA-384 (RFC 5656 6.2.1).
 /// Made by <see cref="SshAgentKeys.OpenAsync"/>.
 /// </summary>
 public sealed class SshAgentSigningKey : ISigningKey
@@ -27,6 +29,8 @@ public sealed class SshAgentSigningKey : ISigningKey
     }
 
     public SigningKeyKind Kind { get; }
+
+    public HashAlgorithmName SignatureHash => Kind == SigningKeyKind.EcdsaP384 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA256;
 
     public PublicKey PublicKey { get; }
 
@@ -83,7 +87,7 @@ public sealed class SshAgentSigningKey : ISigningKey
         return signature;
     }
 
-    // ecdsa-sha2-nistp256 signature blob: mpint r, mpint s; CreateSession wants DER SEQUENCE { INTEGER r, INTEGER s }
+    // ecdsa-sha2-nistp256/384 signature blob: mpint r, mpint s; X.509 and CreateSession want DER SEQUENCE { INTEGER r, INTEGER s }
     private byte[] EcdsaSignature(string format, byte[] blob)
     {
         if (format != _identity.KeyType)
@@ -94,9 +98,10 @@ public sealed class SshAgentSigningKey : ISigningKey
         var reader = new SshWireReader(blob);
         var r = reader.ReadPositiveMpint();
         var s = reader.ReadPositiveMpint();
-        if (r.Length > 32 || s.Length > 32)
+        var (curve, length) = Kind == SigningKeyKind.EcdsaP384 ? ("P-384", 48) : ("P-256", 32);
+        if (r.Length > length || s.Length > length)
         {
-            throw new SshWireFormatException("an ECDSA P-256 signature part longer than 32 bytes");
+            throw new SshWireFormatException($"an ECDSA {curve} signature part longer than {length} bytes");
         }
 
         var writer = new AsnWriter(AsnEncodingRules.DER);

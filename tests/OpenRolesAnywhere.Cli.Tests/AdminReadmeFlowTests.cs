@@ -59,19 +59,28 @@ public sealed partial class AdminReadmeFlowTests : IClassFixture<SshAgentFixture
         await WalkthroughAsync(AdminEnvironment(), ["--kms-key-id", key.Id]);
     }
 
-    [Fact]
-    public async Task ReadmeFlow_CaKeyInSshAgent_GetsCredentialsUntilRevokedWithoutKms()
+    [Theory]
+    [InlineData("rsa2048", "1.2.840.113549.1.1.11", "sha256WithRSAEncryption")]
+    [InlineData("p384", "1.2.840.10045.4.3.3", "ecdsa-with-SHA384")]
+    public async Task ReadmeFlow_CaKeyInSshAgent_GetsCredentialsUntilRevokedWithoutKms(string name, string signatureOid, string opensslAlgorithm)
     {
+        var caKey = name == "p384" ? _agent.EcdsaP384 : _agent.Rsa2048;
         // The CA's agent is not the user's: an administrator's machine, a user's laptop.
-        var caAgent = _agent.StartAgent(_agent.Rsa2048);
+        var caAgent = _agent.StartAgent(caKey);
         var environment = AdminEnvironment();
         environment["SSH_AUTH_SOCK"] = caAgent.SocketPath;
 
-        await WalkthroughAsync(environment, ["--ssh-fingerprint", _agent.Rsa2048.Fingerprint]);
+        await WalkthroughAsync(environment, ["--ssh-fingerprint", caKey.Fingerprint]);
 
         Assert.Empty(_kms.Calls);
         using var state = JsonDocument.Parse(await File.ReadAllTextAsync(ConfigFile("ca-state.json")));
-        Assert.Equal(_agent.Rsa2048.Fingerprint, state.RootElement.GetProperty("caKey").GetProperty("sshFingerprint").GetString());
+        Assert.Equal(caKey.Fingerprint, state.RootElement.GetProperty("caKey").GetProperty("sshFingerprint").GetString());
+        // A P-384 agent key signs over SHA-384: the CA certificate, the user's and the CRL say so.
+        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(ConfigFile("ca.pem")));
+        using var issued = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(ConfigFile("mycert.pem")));
+        Assert.Equal((signatureOid, signatureOid), (ca.SignatureAlgorithm.Value, issued.SignatureAlgorithm.Value));
+        var crl = await ProcessRunner.RunAsync("openssl", ["crl", "-inform", "DER", "-in", ConfigFile("crl.der"), "-noout", "-text"]);
+        Assert.Contains($"Signature Algorithm: {opensslAlgorithm}", crl.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,17 +146,15 @@ public sealed partial class AdminReadmeFlowTests : IClassFixture<SshAgentFixture
     }
 
     [Fact]
-    public async Task CreateCa_AgentP384Key_ExitsKeyAndMakesNoCa()
+    public async Task RequestCertificate_AgentP384Key_ExitsKeySayingSha384AndPrintsNoRequest()
     {
-        var environment = AdminEnvironment();
-        environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
-
-        var result = await RunAsync(environment, "admin", "create-ca", "--name", "Anchor", "--ssh-fingerprint", _agent.EcdsaP384.Fingerprint, "--validity-duration", "24h", "--common-name", "ca");
+        // A CA may sign over SHA-384 with it (above); a session's key, whose CSR this is, may not.
+        var result = await RunAsync(UserEnvironment(null), "request-certificate", "--ssh-fingerprint", _agent.EcdsaP384.Fingerprint);
 
         Assert.Equal(ExitCodes.Key, result.ExitCode);
         Assert.Contains("SHA-384", result.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(ConfigFile("ca.pem")));
-        Assert.Empty(_controlPlane.TrustAnchors);
+        Assert.Contains("ssh-keygen -t ecdsa -b 256", result.Error, StringComparison.Ordinal);
+        Assert.Equal("", result.Output);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -10,6 +11,7 @@ using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeKms;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhereControlPlane;
+using OpenRolesAnywhere.TestCommon.Postgres;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
@@ -212,13 +214,94 @@ public sealed class ServeAdminListenerTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain(Token, error, StringComparison.Ordinal);
     }
 
-    private async Task<(ServeProcess Serve, Uri Admin)> StartWithAdminAsync()
+    [Fact]
+    public async Task Serve_TwoReplicasOnOnePostgresLedger_ExactlyOneWinsPerSerialAndNoneLost()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        var environment = await LedgerEnvironmentAsync(postgres.ConnectionString(database));
+        var (first, firstAdmin) = await StartWithAdminAsync(environment);
+        await using var _ = first;
+        var ca = await CreateCaAndProfileAsync(firstAdmin);
+        var (second, secondAdmin) = await StartWithAdminAsync(environment);
+        await using var __ = second;
+        var admins = new[] { firstAdmin, secondAdmin };
+
+        // Each serial asked of both replicas at once, and random serials from both, all at the same time.
+        var contested = Enumerable.Range(1001, 6).SelectMany(serial => admins.Select(admin => IssueAsync(admin, serial.ToString(CultureInfo.InvariantCulture))));
+        var random = Enumerable.Range(0, 10).Select(i => IssueAsync(admins[i % 2], null));
+        var results = await Task.WhenAll(contested.Concat(random));
+
+        var created = results.Where(r => r.Status == HttpStatusCode.Created).ToList();
+        Assert.Equal(16, created.Count);
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r => Assert.Contains("was used before", r.Body, StringComparison.Ordinal));
+        var serials = created.Select(r => X509Certificate2.CreateFromPem(r.Body).GetSerialNumberString()).ToList();
+        Assert.Equal(16, serials.Distinct().Count());
+        foreach (var response in created.Take(2))
+        {
+            await AssertVerifiesAsync(response.Body, ca);
+        }
+
+        Assert.Equal("16", await postgres.SqlAsync(database, "SELECT count(*) FROM certificates WHERE kind = 'end-entity'"));
+        Assert.False(File.Exists(Path.Combine(_cli.Temp.Path, ".config", "openrolesanywhere", "ledger.db")));
+
+        // The CLI reads the same ledger: list, revoke, expiring; the CRL from the other replica names the revocation.
+        var list = await CliExecutable.RunAsync(["admin", "list-certificates"], environment);
+        Assert.True(list.ExitCode == 0, list.Error);
+        Assert.Equal(17, list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("\tissued", StringComparison.Ordinal)));
+        var revoke = await CliExecutable.RunAsync(["admin", "revoke", "--serial", "1003", "--reason", "key-compromise"], environment);
+        Assert.True(revoke.ExitCode == 0, revoke.Error);
+        var expiring = await CliExecutable.RunAsync(["admin", "list-certificates", "--expiring", "2h"], environment);
+        Assert.True(expiring.ExitCode == 0, expiring.Error);
+        Assert.DoesNotContain("1003\t", expiring.Output, StringComparison.Ordinal);
+        Assert.Contains("1004\t", expiring.Output, StringComparison.Ordinal);
+        using var crl = await SendAsync(HttpMethod.Post, new Uri(secondAdmin, "/admin/crl"), Token);
+        Assert.True(crl.StatusCode == HttpStatusCode.OK, await crl.Content.ReadAsStringAsync());
+        Assert.Equal([new System.Numerics.BigInteger(1003)], _controlPlane.RevokedSerials(Assert.Single(_controlPlane.TrustAnchors).Arn));
+        Assert.DoesNotContain(postgres.Password, first.Log + second.Log + list.Error + revoke.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminListCertificates_LedgerLoginRefused_ExitsUsageWithoutThePassword()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        const string wrong = "wrong-ledger-password-31337";
+        var environment = await LedgerEnvironmentAsync(postgres.ConnectionString(database).Replace(postgres.Password, wrong, StringComparison.Ordinal));
+
+        var result = await CliExecutable.RunAsync(["admin", "list-certificates"], environment);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("refused the login", result.Error, StringComparison.Ordinal);
+        Assert.Contains(database, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The environment with the ledger's connection string in a 0600 file, as docs/admin.md says to keep it.</summary>
+    private async Task<Dictionary<string, string?>> LedgerEnvironmentAsync(string connectionString)
+    {
+        var file = _cli.Temp.File("ledger-connection");
+        await File.WriteAllTextAsync(file, connectionString);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return new Dictionary<string, string?>(_environment) { ["OPENROLESANYWHERE_LEDGER_CONNECTION_STRING_FILE"] = file };
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> IssueAsync(Uri admin, string? serial)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new CertificateRequest("CN=replica", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        var query = "/admin/certificates?validityDuration=1h&commonName=replica" + (serial is null ? "" : "&serialNumber=" + serial);
+        using var response = await SendAsync(HttpMethod.Post, new Uri(admin, query), Token, new StringContent(csr, Encoding.ASCII, "application/x-pem-file"));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<(ServeProcess Serve, Uri Admin)> StartWithAdminAsync(Dictionary<string, string?>? environment = null)
     {
         var port = TestCommon.LoopbackHost.FreePort.Next();
         var serve = await ServeProcess.StartAsync(
             [.. _sourceFlags, "--no-socket", "--admin-listen", $"http://127.0.0.1:{port}", "--admin-token-file", _tokenFile,
              "--admin-region", FakeRolesAnywhereServer.Region, "--admin-kms-endpoint", _kms.Endpoint.ToString(), "--admin-endpoint", _controlPlane.Endpoint.ToString()],
-            _environment);
+            environment ?? _environment);
         return (serve, new Uri($"http://127.0.0.1:{port}"));
     }
 

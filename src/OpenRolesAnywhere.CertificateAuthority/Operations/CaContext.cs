@@ -37,7 +37,7 @@ public sealed partial class CaContext(
     internal KeySourceProviders Keys => keys ?? throw new CredentialException(CredentialErrorKind.InvalidInput,
         "This CA's key is not in KMS, and this program was started without key backends to reach it.");
 
-    internal IssuanceLedger OpenLedger() => IssuanceLedger.Open(store.LedgerPath, LedgerLockTimeout);
+    internal IIssuanceLedger OpenLedger() => IssuanceLedgers.Open(store, LedgerLockTimeout);
 
     internal TimeSpan LedgerLockTimeout { get; } = ledgerLockTimeout ?? TimeSpan.FromSeconds(10);
 

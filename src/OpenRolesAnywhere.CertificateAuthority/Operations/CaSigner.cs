@@ -32,7 +32,7 @@ internal sealed class CaSigner : IDisposable
 
     public X509SignatureGenerator Generator { get; }
 
-    /// <summary>The digest the key signs over: SHA-384 for a P-384 KMS key, SHA-256 otherwise.</summary>
+    /// <summary>The digest the key signs over: SHA-384 for a P-384 KMS or agent key, SHA-256 otherwise.</summary>
     public HashAlgorithmName Hash { get; }
 
     public PublicKey PublicKey { get; }
@@ -85,12 +85,12 @@ internal sealed class CaSigner : IDisposable
         }
     }
 
-    /// <summary>A key through the host's key backends, as a user's key is opened; it signs over SHA-256.</summary>
+    /// <summary>A key through the host's key backends, opened as a CA's: over SHA-256, or SHA-384 for an agent's P-384 key.</summary>
     public static async Task<CaSigner> OpenKeySourceAsync(CaContext context, KeySourceOptions key, CancellationToken cancellationToken)
     {
         var keys = context.Keys;
         var stored = keys.WithoutSecrets(key);
-        var signingKey = await keys.OpenAsync(key, certificate: null, cancellationToken);
+        var signingKey = await keys.OpenCaKeyAsync(key, cancellationToken);
         var reference = new CaKeyReference
         {
             PrivateKey = stored.PrivateKey,
@@ -99,7 +99,7 @@ internal sealed class CaSigner : IDisposable
             PasswordEnvironmentVariable = stored.PasswordEnvironmentVariable,
             Description = signingKey.Description,
         };
-        return new CaSigner(new SigningKeySignatureGenerator(signingKey), HashAlgorithmName.SHA256, signingKey.PublicKey, signingKey.Description, signingKey)
+        return new CaSigner(new SigningKeySignatureGenerator(signingKey), signingKey.SignatureHash, signingKey.PublicKey, signingKey.Description, signingKey)
         {
             Reference = reference,
             IsKeyFile = signingKey is FileSigningKey,

@@ -87,7 +87,7 @@ public sealed class CreateCa(CaContext context)
     private X509Certificate2 IssueCaCertificate(CaSigner key, X500DistinguishedName subject, BigInteger serial, TimeSpan validity)
     {
         var now = context.Time.GetUtcNow();
-        var ledger = IssuanceLedger.CreateNew(context.Store.LedgerPath, context.LedgerLockTimeout);
+        var ledger = IssuanceLedgers.CreateNew(context.Store, context.LedgerLockTimeout);
         var issued = false;
         try
         {
@@ -100,7 +100,7 @@ public sealed class CreateCa(CaContext context)
             ledger.Dispose();
             if (!issued)
             {
-                File.Delete(context.Store.LedgerPath);
+                IssuanceLedgers.Discard(context.Store, context.LedgerLockTimeout);
             }
         }
     }

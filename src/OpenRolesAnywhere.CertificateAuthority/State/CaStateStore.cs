@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using OpenRolesAnywhere.CertificateAuthority.Ledger;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Configuration;
 
@@ -13,12 +14,16 @@ namespace OpenRolesAnywhere.CertificateAuthority.State;
 /// </summary>
 public sealed class CaStateStore
 {
-    public CaStateStore(string directory)
+    /// <param name="ledgerConnectionString">A PostgreSQL ledger's connection string (a secret); the SQLite file in <paramref name="directory"/> when null.</param>
+    public CaStateStore(string directory, string? ledgerConnectionString = null)
     {
         Directory = directory;
+        LedgerConnectionString = ledgerConnectionString;
     }
 
-    public static CaStateStore Default(Func<string, string?>? environment = null) => new(ConfigPaths.Directory(environment));
+    /// <summary>The configuration directory, and the ledger the environment configures (<c>OPENROLESANYWHERE_LEDGER_CONNECTION_STRING[_FILE]</c>).</summary>
+    public static CaStateStore Default(Func<string, string?>? environment = null) =>
+        new(ConfigPaths.Directory(environment), PostgresConnection.FromEnvironment(environment ?? Environment.GetEnvironmentVariable));
 
     public string Directory { get; }
 
@@ -27,6 +32,9 @@ public sealed class CaStateStore
     public string StatePath => Path.Combine(Directory, "ca-state.json");
 
     public string LedgerPath => Path.Combine(Directory, "ledger.db");
+
+    /// <summary>Set when the ledger is in PostgreSQL; never print it.</summary>
+    internal string? LedgerConnectionString { get; }
 
     public string CrlPath => Path.Combine(Directory, "crl.der");
 

@@ -30,6 +30,12 @@ public interface IKeySourceProvider
     /// Expected failures are <see cref="CredentialException"/>.
     /// </summary>
     ValueTask<ISigningKey> OpenAsync(KeySourceOptions key, CertificateBundle? certificate, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the key to sign as a CA (certificates, CRLs), where any digest the key's home signs with will do;
+    /// a session's key must sign over SHA-256. The same as <see cref="OpenAsync"/> unless the backend's keys differ.
+    /// </summary>
+    ValueTask<ISigningKey> OpenCaKeyAsync(KeySourceOptions key, CancellationToken cancellationToken) => OpenAsync(key, null, cancellationToken);
 }
 
 /// <summary>A backend that can also hold the certificate (a PEM file, a token's certificate object).</summary>

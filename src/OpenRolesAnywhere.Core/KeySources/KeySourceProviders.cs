@@ -29,6 +29,10 @@ public sealed class KeySourceProviders
     public ValueTask<ISigningKey> OpenAsync(KeySourceOptions key, CertificateBundle? certificate, CancellationToken cancellationToken) =>
         ForKey(key).OpenAsync(key, certificate, cancellationToken);
 
+    /// <summary>A CA's key: see <see cref="IKeySourceProvider.OpenCaKeyAsync"/>.</summary>
+    public ValueTask<ISigningKey> OpenCaKeyAsync(KeySourceOptions key, CancellationToken cancellationToken) =>
+        ForKey(key).OpenCaKeyAsync(key, cancellationToken);
+
     public string DescribeKey(KeySourceOptions key) => ForKey(key).DescribeKey(key);
 
     public KeySourceOptions WithoutSecrets(KeySourceOptions key) => ForKey(key).WithoutSecrets(key);

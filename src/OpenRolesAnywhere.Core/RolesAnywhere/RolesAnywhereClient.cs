@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using OpenRolesAnywhere.Core.Aws;
 using OpenRolesAnywhere.Core.Certificates;
@@ -84,6 +85,12 @@ public sealed class RolesAnywhereClient
         }
 
         PublicKeys.KindOf(certificate.Leaf.PublicKey);
+        // AWS4-X509-*-SHA256: P-256 and P-384 alike sign over SHA-256 (protocols.md); a CA's P-384 agent key cannot.
+        if (key.SignatureHash != HashAlgorithmName.SHA256)
+        {
+            throw new CredentialException(CredentialErrorKind.KeyUnsupported,
+                $"The {key.Description} signs over {key.SignatureHash.Name}, and Roles Anywhere takes signatures over SHA-256 only. Use an ECDSA P-256 or RSA key.");
+        }
     }
 
     private static SessionCredentials ParseCredentials(string text)

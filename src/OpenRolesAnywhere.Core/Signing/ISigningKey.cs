@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace OpenRolesAnywhere.Core.Signing;
@@ -18,9 +19,15 @@ public interface ISigningKey : IDisposable
     string Description { get; }
 
     /// <summary>
-    /// Signs SHA-256 of <paramref name="data"/>: PKCS#1 v1.5 for RSA, DER <c>SEQUENCE{r,s}</c> for ECDSA; ML-DSA
+    /// Signs <see cref="SignatureHash"/> (SHA-256) of <paramref name="data"/>: PKCS#1 v1.5 for RSA, DER <c>SEQUENCE{r,s}</c> for ECDSA; ML-DSA
     /// signs <paramref name="data"/> itself (pure ML-DSA, empty context).
     /// Failures of the key's home (agent gone, token removed) surface as <see cref="CredentialException"/>.
     /// </summary>
     Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The digest <see cref="SignAsync"/> signs over: SHA-256, except a P-384 key in an SSH agent opened as a CA's
+    /// (<see cref="KeySources.IKeySourceProvider.OpenCaKeyAsync"/>), which the agent signs over SHA-384.
+    /// </summary>
+    HashAlgorithmName SignatureHash => HashAlgorithmName.SHA256;
 }

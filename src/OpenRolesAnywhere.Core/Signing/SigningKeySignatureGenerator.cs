@@ -21,9 +21,9 @@ public sealed class SigningKeySignatureGenerator : X509SignatureGenerator
 
     public override byte[] GetSignatureAlgorithmIdentifier(HashAlgorithmName hashAlgorithm)
     {
-        if (hashAlgorithm != HashAlgorithmName.SHA256)
+        if (hashAlgorithm != _key.SignatureHash)
         {
-            throw new ArgumentException("Keys held outside this process sign over SHA-256 only.", nameof(hashAlgorithm));
+            throw new ArgumentException($"The {_key.Description} signs over {_key.SignatureHash.Name}, not {hashAlgorithm.Name}.", nameof(hashAlgorithm));
         }
 
         var writer = new AsnWriter(AsnEncodingRules.DER);
@@ -36,7 +36,8 @@ public sealed class SigningKeySignatureGenerator : X509SignatureGenerator
             }
             else
             {
-                writer.WriteObjectIdentifier("1.2.840.10045.4.3.2"); // ecdsa-with-SHA256, parameters absent
+                // ecdsa-with-SHA256 or ecdsa-with-SHA384 (RFC 5758 3.2), parameters absent
+                writer.WriteObjectIdentifier(hashAlgorithm == HashAlgorithmName.SHA384 ? "1.2.840.10045.4.3.3" : "1.2.840.10045.4.3.2");
             }
         }
 

@@ -6,8 +6,9 @@ namespace OpenRolesAnywhere.Signers.SshAgent.Protocol;
 
 /// <summary>What an agent's public key blob holds, and whether Roles Anywhere can use it.</summary>
 /// <param name="PublicKey">The key in .NET form, when the type is RSA or ECDSA on a NIST curve.</param>
-/// <param name="Kind">How it signs CreateSession; null when it cannot (see <paramref name="Unsupported"/>).</param>
-/// <param name="Unsupported">Why this key cannot be used, and what to do instead.</param>
+/// <param name="Kind">How it signs; null when it cannot sign for us at all.</param>
+/// <param name="Unsupported">Why this key cannot sign CreateSession, and what to do instead. A P-384 key has a
+/// <paramref name="Kind"/> too: the agent signs it over SHA-384, which a P-384 CA's certificates and CRLs take.</param>
 internal sealed record SshKeyBlob(string KeyType, PublicKey? PublicKey, SigningKeyKind? Kind, string? Unsupported)
 {
     // OpenSSH's own limit (SSHBUF_MAX_BIGNUM, 16384 bits): anything longer is a broken or hostile agent.
@@ -93,7 +94,7 @@ internal sealed record SshKeyBlob(string KeyType, PublicKey? PublicKey, SigningK
         var publicKey = PublicKey.CreateFromSubjectPublicKeyInfo(ec.ExportSubjectPublicKeyInfo(), out _);
         return curveName == "nistp256"
             ? new SshKeyBlob(keyType, publicKey, SigningKeyKind.EcdsaP256, null)
-            : new SshKeyBlob(keyType, publicKey, null,
+            : new SshKeyBlob(keyType, publicKey, curveName == "nistp384" ? SigningKeyKind.EcdsaP384 : null,
                 $"an SSH agent signs {keyType} keys over {(curveName == "nistp384" ? "SHA-384" : "SHA-512")}, and Roles Anywhere takes ECDSA signatures over SHA-256 only. Make a P-256 key: `ssh-keygen -t ecdsa -b 256`, and `ssh-add` it.");
     }
 }

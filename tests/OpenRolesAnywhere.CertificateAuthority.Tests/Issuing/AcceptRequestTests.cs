@@ -72,7 +72,7 @@ public sealed class AcceptRequestTests : AdminHarnessTest
         Assert.NotEqual(first.Entry.SerialNumber, second.Entry.SerialNumber);
         var entry = Harness.Admin().ListCertificates().Single(e => e.SerialNumber == first.Entry.SerialNumber);
         Assert.Equal((LedgerEntry.KindEndEntity, LedgerEntry.StatusIssued, leaf.Subject, leaf.Issuer), (entry.Kind, entry.Status, entry.Subject, entry.Issuer));
-        Assert.Equal(IssuanceLedger.Fingerprint(leaf.PublicKey), entry.PublicKeySha256);
+        Assert.Equal(DbIssuanceLedger.Fingerprint(leaf.PublicKey), entry.PublicKeySha256);
         Assert.Equal(new DateTimeOffset(leaf.NotAfter.ToUniversalTime()), entry.NotAfter);
     }
 

@@ -21,11 +21,11 @@ internal sealed class AdminHarness : IAsyncDisposable
     public const string SecretAccessKey = "harness-admin-secret/0123456789abcdefghij";
     public const string RoleArn = "arn:aws:iam::123456789012:role/workload";
 
-    private AdminHarness(FakeKmsServer kms, FakeRolesAnywhereControlPlaneServer controlPlane)
+    private AdminHarness(FakeKmsServer kms, FakeRolesAnywhereControlPlaneServer controlPlane, string? ledgerConnectionString)
     {
         Kms = kms;
         ControlPlane = controlPlane;
-        Store = new CaStateStore(Config.File("openrolesanywhere"));
+        Store = new CaStateStore(Config.File("openrolesanywhere"), ledgerConnectionString);
     }
 
     public FakeKmsServer Kms { get; }
@@ -38,11 +38,12 @@ internal sealed class AdminHarness : IAsyncDisposable
 
     public HttpClient Http { get; } = new();
 
-    public static async Task<AdminHarness> StartAsync()
+    /// <param name="ledgerConnectionString">A PostgreSQL ledger; the SQLite file in the configuration directory when null.</param>
+    public static async Task<AdminHarness> StartAsync(string? ledgerConnectionString = null)
     {
         var kms = await FakeKmsServer.StartAsync(Region, AccessKeyId, SecretAccessKey);
         var controlPlane = await FakeRolesAnywhereControlPlaneServer.StartAsync(Region, AccessKeyId, SecretAccessKey);
-        return new AdminHarness(kms, controlPlane);
+        return new AdminHarness(kms, controlPlane, ledgerConnectionString);
     }
 
     public AwsSettings Settings(AWSCredentials? credentials = null) => new()

@@ -32,7 +32,7 @@ public sealed class SshAgentFixture : IDisposable
     /// <summary>Refused: RSA below 2048 bits.</summary>
     public SshTestKey Rsa1024 { get; }
 
-    /// <summary>Refused: the agent signs P-384 over SHA-384.</summary>
+    /// <summary>Refused for sessions (the agent signs P-384 over SHA-384, CreateSession takes SHA-256); usable as a CA's key.</summary>
     public SshTestKey EcdsaP384 { get; }
 
     /// <summary>Refused: Roles Anywhere takes no Ed25519.</summary>
