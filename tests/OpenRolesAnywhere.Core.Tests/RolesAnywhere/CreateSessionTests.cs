@@ -177,7 +177,7 @@ public sealed class CreateSessionTests : IAsyncLifetime
     public async Task CreateSession_UntrustedSigningCertificate_HintNamesRevocationAndCrlsBesideTheIssuer()
     {
         using var identity = Identity("p256");
-        _fake.RevokedSerials[identity.Certificate.SerialNumberDecimal] = true;
+        _bed.Fake.RevokedSerials[identity.Certificate.SerialNumberDecimal] = true;
 
         var error = await CreateSessionFails(identity);
 
