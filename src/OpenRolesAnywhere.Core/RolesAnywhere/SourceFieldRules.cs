@@ -66,7 +66,8 @@ public static partial class SourceFieldRules
     public static string Printable(string value) =>
         string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
-    private static void AddIf(List<string> failures, string field, string? problem)
+    /// <summary>Adds <c>field: problem</c> when there is a problem.</summary>
+    public static void AddIf(List<string> failures, string field, string? problem)
     {
         if (problem is not null)
         {

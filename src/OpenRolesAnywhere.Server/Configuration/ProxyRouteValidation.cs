@@ -18,9 +18,9 @@ public static class ProxyRouteValidation
             var route = configuration.ProxyRoutes[i];
             var field = $"ProxyRoutes[{i}]";
             CheckPrefix(route.PathPrefix, $"{field}.PathPrefix", prefixes, failures);
-            Add(failures, $"{field}.Service", route.Service is null ? "is missing: give the AWS signing name (aps, sts, kms, es, s3...)." : SourceFieldRules.ServiceNameProblem(route.Service));
-            Add(failures, $"{field}.Region", route.Region is null ? "is missing: give the region of the service (like eu-west-1)." : SourceFieldRules.RegionProblem(route.Region));
-            Add(failures, $"{field}.Upstream", route.Upstream is null ? null : AwsEndpoint.Problem(route.Upstream));
+            SourceFieldRules.AddIf(failures, $"{field}.Service", route.Service is null ? "is missing: give the AWS signing name (aps, sts, kms, es, s3...)." : SourceFieldRules.ServiceNameProblem(route.Service));
+            SourceFieldRules.AddIf(failures, $"{field}.Region", route.Region is null ? "is missing: give the region of the service (like eu-west-1)." : SourceFieldRules.RegionProblem(route.Region));
+            SourceFieldRules.AddIf(failures, $"{field}.Upstream", route.Upstream is null ? null : AwsEndpoint.Problem(route.Upstream));
             if (route.Source is { } source && !configuration.Sources.Any(s => s.Name == source))
             {
                 failures.Add($"{field}.Source: no source is named '{SourceFieldRules.Printable(source)}' (configured: {string.Join(", ", configuration.Sources.Select(s => s.Name))}).");
@@ -46,13 +46,5 @@ public static class ProxyRouteValidation
         }
 
         seen.Add((path, field));
-    }
-
-    private static void Add(List<string> failures, string field, string? problem)
-    {
-        if (problem is not null)
-        {
-            failures.Add($"{field}: {problem}");
-        }
     }
 }
