@@ -59,9 +59,10 @@ public sealed class TestPki : IDisposable
 
         var now = DateTimeOffset.UtcNow;
         using var issuerKey = issuer.GetECDsaPrivateKey()!;
-        // The generator overload: the leaf's key type (RSA, EC) may differ from the issuer's.
+        // The generator overload: the leaf's key type (RSA, EC) may differ from the issuer's. 90 days by default: a
+        // usual certificate, not one that serve warns about (from 30 days before its end).
         return request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey),
-            notBefore ?? now.AddHours(-1), notAfter ?? now.AddDays(30), RandomSerial());
+            notBefore ?? now.AddHours(-1), notAfter ?? now.AddDays(90), RandomSerial());
     }
 
     /// <summary>
