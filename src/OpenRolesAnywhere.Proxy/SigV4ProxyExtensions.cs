@@ -7,33 +7,42 @@ using OpenRolesAnywhere.Server.Configuration;
 
 namespace OpenRolesAnywhere.Proxy;
 
-/// <summary>The proxy's wiring: services, and one catch-all route that forwards every path.</summary>
+/// <summary>The proxy's wiring: services, and one catch-all endpoint that hands every path to the proxy's routes.</summary>
 public static class SigV4ProxyExtensions
 {
-    /// <summary>YARP's forwarder, the proxy and its counter; the host provides <see cref="ServedCredentials"/>, a <see cref="TimeProvider"/> and a Prometheus metric factory.</summary>
-    public static IServiceCollection AddSigV4Proxy(this IServiceCollection services, SigV4ProxyOptions options)
+    /// <summary>YARP's forwarder, the proxy's routes and its counter; the host provides <see cref="ServedCredentials"/>, a <see cref="TimeProvider"/> and a Prometheus metric factory.</summary>
+    /// <param name="options">The flags' one route at <c>/</c>; null: the config file's <c>ProxyRoutes</c>.</param>
+    public static IServiceCollection AddSigV4Proxy(this IServiceCollection services, SigV4ProxyOptions? options)
     {
         services.AddHttpForwarder();
-        services.AddSingleton(options);
+        services.AddSingleton(new SigV4ProxyRouter.FlagRoute(options));
         services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<SigV4Proxy>();
+        services.AddSingleton<SigV4ProxyRouter>();
         services.AddHostedService<SourceCheck>();
         return services;
     }
 
     public static IEndpointConventionBuilder MapSigV4Proxy(this IEndpointRouteBuilder routes)
     {
-        var proxy = routes.ServiceProvider.GetRequiredService<SigV4Proxy>();
-        return routes.Map("/{**path}", proxy.ForwardAsync);
+        // Resolved per request, not here: the routes come from the configuration, which is validated when the server starts.
+        return routes.Map("/{**path}", context => context.RequestServices.GetRequiredService<SigV4ProxyRouter>().ForwardAsync(context));
     }
 
-    /// <summary>A proxy naming a source that is not served fails the start, not every request.</summary>
-    private sealed class SourceCheck(SigV4ProxyOptions options, ServedCredentials credentials) : IHostedService
+    /// <summary>No route, or a route naming a source that is not served, fails the start, not every request.</summary>
+    private sealed class SourceCheck(IServiceProvider services, ServedCredentials credentials) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            credentials.Problem(options.Source) is { } problem
-                ? throw new CredentialException(CredentialErrorKind.InvalidInput, $"The proxy's source '{options.Source}' {problem}")
-                : Task.CompletedTask;
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            foreach (var route in services.GetRequiredService<SigV4ProxyRouter>().Routes)
+            {
+                if (credentials.Problem(route.Source) is { } problem)
+                {
+                    throw new CredentialException(CredentialErrorKind.InvalidInput, $"The proxy's source '{route.Source}' {problem}");
+                }
+            }
+
+            return Task.CompletedTask;
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

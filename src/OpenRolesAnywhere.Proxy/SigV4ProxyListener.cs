@@ -13,13 +13,15 @@ namespace OpenRolesAnywhere.Proxy;
 /// <c>--allow-remote</c>, <c>Host</c>) and its one cache. <c>serve --proxy-listen</c> adds one beside the
 /// credential listeners; <c>openrolesanywhere proxy</c> runs only this one.
 /// </summary>
-public sealed class SigV4ProxyListener(ListenAddress address, SigV4ProxyOptions proxy) : ISideListener
+/// <param name="proxy">The flags' one route at <c>/</c>; null: the routes are the config file's <c>ProxyRoutes</c>.</param>
+public sealed class SigV4ProxyListener(ListenAddress address, SigV4ProxyOptions? proxy) : ISideListener
 {
     public ListenAddress Address => address;
 
     public string? PathPrefix => null;
 
-    public long MaxRequestBytes => proxy.SignsPayload ? proxy.MaxBodyBytes : SigV4ProxyOptions.MaxStreamedBodyBytes;
+    /// <summary>The first bound; with the config's routes (not known yet when Kestrel is set up) each route refuses above its own.</summary>
+    public long MaxRequestBytes => proxy is { SignsPayload: true } ? proxy.MaxBodyBytes : SigV4ProxyOptions.MaxStreamedBodyBytes;
 
     public void Validate(ServeOptions options, IReadOnlyList<ListenAddress> credentialAddresses) =>
         SideListenerAddress.Check("proxy listener", address, options, credentialAddresses, ", and signs as your role for anyone who reaches it");

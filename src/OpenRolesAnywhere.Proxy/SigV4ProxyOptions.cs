@@ -9,6 +9,9 @@ public sealed class SigV4ProxyOptions
     /// <summary>S3's limit for one PUT: bodies sent <c>UNSIGNED-PAYLOAD</c> are streamed, never held.</summary>
     public const long MaxStreamedBodyBytes = 5L * 1024 * 1024 * 1024;
 
+    /// <summary>The requests this route takes (whole path segments), stripped before forwarding; <c>/</c>: every request, as sent.</summary>
+    public string PathPrefix { get; init; } = "/";
+
     /// <summary>The SigV4 signing name (<c>aps</c>, <c>sts</c>, <c>kms</c>, <c>es</c>, <c>s3</c>), also the metrics label.</summary>
     public required string Service { get; init; }
 

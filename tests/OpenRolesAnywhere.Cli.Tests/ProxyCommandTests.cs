@@ -43,39 +43,45 @@ public sealed class ProxyCommandTests : IAsyncLifetime
     public async Task Proxy_CurlThroughTheNativeExecutable_StsAcceptsTheSignatureAndAnswersTheIdentity()
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in CliExecutable.CommandLine(["proxy", .. _sourceFlags, "--service", "sts", "--region", "us-east-1", "--upstream", _sts.Endpoint.ToString(), "--listen", $"http://127.0.0.1:{port}"]))
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var (curl, logged) = await RunProxyAsync(["--service", "sts", "--region", "us-east-1", "--upstream", _sts.Endpoint.ToString(), "--listen", $"http://127.0.0.1:{port}"], port, "/");
 
-        foreach (var (name, value) in _environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var proxy = Process.Start(start)!;
-        // Serilog writes every level to stderr.
-        var log = proxy.StandardError.ReadToEndAsync();
-        var output = proxy.StandardOutput.ReadToEndAsync();
-        try
-        {
-            var curl = await CurlUntilListeningAsync(port, proxy);
-
-            Assert.True(curl.ExitCode == 0, curl.Output + curl.Error);
-            Assert.Contains($"<Account>{FakeRolesAnywhereServer.Account}</Account>", curl.Output, StringComparison.Ordinal);
-            Assert.Equal(_cli.Fake.Issued.Select(s => s.AccessKeyId), _sts.AcceptedAccessKeys.Distinct());
-        }
-        finally
-        {
-            proxy.Kill();
-            await proxy.WaitForExitAsync();
-        }
-
-        var logged = await log + await output;
+        Assert.True(curl.ExitCode == 0, curl.Output + curl.Error);
+        Assert.Contains($"<Account>{FakeRolesAnywhereServer.Account}</Account>", curl.Output, StringComparison.Ordinal);
+        Assert.Equal(_cli.Fake.Issued.Select(s => s.AccessKeyId), _sts.AcceptedAccessKeys.Distinct());
         Assert.Contains($"Listening on http://127.0.0.1:{port}", logged, StringComparison.Ordinal);
         Assert.DoesNotContain(_cli.Fake.Issued.First().SecretAccessKey, logged, StringComparison.Ordinal);
         Assert.DoesNotContain("AWS_CONTAINER_CREDENTIALS_FULL_URI", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Proxy_RoutesFromConfigFile_CurlThroughThePrefixReachesStsUnroutedPathIs404()
+    {
+        var port = FreePort.Next();
+        var config = _cli.Temp.File("proxy-routes.json");
+        await File.WriteAllTextAsync(config, $$"""{"ProxyRoutes": [{"PathPrefix": "/sts", "Service": "sts", "Region": "us-east-1", "Source": "default", "Upstream": "{{_sts.Endpoint}}"}]}""");
+        ProcessRunner.Result unrouted = null!;
+
+        var (curl, logged) = await RunProxyAsync(["--config", config, "--listen", $"http://127.0.0.1:{port}"], port, "/sts",
+            async () => unrouted = await ProcessRunner.RunAsync("curl", ["-sS", "-w", "%{http_code}", "--data", GetCallerIdentity, $"http://127.0.0.1:{port}/other"]));
+
+        Assert.True(curl.ExitCode == 0, curl.Output + curl.Error + logged);
+        Assert.Contains("<GetCallerIdentityResult>", curl.Output, StringComparison.Ordinal);
+        Assert.Equal(_cli.Fake.Issued.Select(s => s.AccessKeyId), _sts.AcceptedAccessKeys.Distinct());
+        Assert.EndsWith("404", unrouted.Output, StringComparison.Ordinal);
+        Assert.Contains("No route takes the path '/other': the routes are /sts", unrouted.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Proxy_ConfigRouteNamingAnUnknownSource_UsageErrorNamingTheField()
+    {
+        var config = _cli.Temp.File("proxy-bad-route.json");
+        await File.WriteAllTextAsync(config, """{"ProxyRoutes": [{"PathPrefix": "/sts", "Service": "sts", "Region": "us-east-1", "Source": "nope"}]}""");
+
+        var (exitCode, _, error) = await _cli.RunProcessAsync(["proxy", .. _sourceFlags, "--config", config, "--listen", $"http://127.0.0.1:{FreePort.Next()}"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("ProxyRoutes[0].Source: no source is named 'nope' (configured: default)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,13 +127,52 @@ public sealed class ProxyCommandTests : IAsyncLifetime
         Assert.Contains("need --proxy-listen", error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>proxy</c> with the source flags and <paramref name="flags"/> as a process: curl to <paramref name="path"/> once it
+    /// listens, then <paramref name="more"/>; the proxy is stopped and its log returned with curl's result.
+    /// </summary>
+    private async Task<(ProcessRunner.Result Curl, string Log)> RunProxyAsync(string[] flags, int port, string path, Func<Task>? more = null)
+    {
+        var start = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in CliExecutable.CommandLine(["proxy", .. _sourceFlags, .. flags]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var proxy = Process.Start(start)!;
+        // Serilog writes every level to stderr.
+        var log = proxy.StandardError.ReadToEndAsync();
+        var output = proxy.StandardOutput.ReadToEndAsync();
+        ProcessRunner.Result curl;
+        try
+        {
+            curl = await CurlUntilListeningAsync(port, path, proxy);
+            if (more is not null)
+            {
+                await more();
+            }
+        }
+        finally
+        {
+            proxy.Kill();
+            await proxy.WaitForExitAsync();
+        }
+
+        return (curl, await log + await output);
+    }
+
     /// <summary>curl against the proxy until it listens (or the process exits, or a minute passes).</summary>
-    private static async Task<ProcessRunner.Result> CurlUntilListeningAsync(int port, Process proxy)
+    private static async Task<ProcessRunner.Result> CurlUntilListeningAsync(int port, string path, Process proxy)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var curl = await ProcessRunner.RunAsync("curl", ["-sS", "--fail-with-body", "--data", GetCallerIdentity, $"http://127.0.0.1:{port}/"]);
+            var curl = await ProcessRunner.RunAsync("curl", ["-sS", "--fail-with-body", "--data", GetCallerIdentity, $"http://127.0.0.1:{port}{path}"]);
             // 7: could not connect, not listening yet.
             if (curl.ExitCode != 7 || proxy.HasExited || DateTime.UtcNow > deadline)
             {

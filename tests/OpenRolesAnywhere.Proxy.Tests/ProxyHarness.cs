@@ -42,20 +42,44 @@ internal sealed class ProxyHarness : IAsyncDisposable
         FakeRolesAnywhereServer.RoleArn, "4242", "CN=proxy", null, "AWS4-X509-ECDSA-SHA256");
 
     /// <param name="withCredentialListener">Also a credential listener (as <c>serve --proxy-listen</c>); false: the proxy alone (as <c>proxy</c>).</param>
-    public static async Task<ProxyHarness> StartAsync(SigV4ProxyOptions proxy, bool withCredentialListener = false, ICredentialSource? source = null, bool allowRemote = false)
+    public static Task<ProxyHarness> StartAsync(SigV4ProxyOptions proxy, bool withCredentialListener = false, ICredentialSource? source = null, bool allowRemote = false) =>
+        StartAsync(proxy, withCredentialListener, o => source ?? new FixedSource(o.Name!), allowRemote, config: null);
+
+    /// <summary>The proxy's routes from a <c>--config</c> file (<paramref name="config"/> is its JSON: its sources and <c>ProxyRoutes</c>), as <c>proxy --config</c>.</summary>
+    public static Task<ProxyHarness> StartWithConfigAsync(string config, Func<CredentialSourceOptions, ICredentialSource> sources, SigV4ProxyOptions? flags = null) =>
+        StartAsync(flags, withCredentialListener: true, sources, allowRemote: false, config);
+
+    private static async Task<ProxyHarness> StartAsync(SigV4ProxyOptions? proxy, bool withCredentialListener, Func<CredentialSourceOptions, ICredentialSource> sources, bool allowRemote, string? config)
     {
         var directory = new TempDirectory();
+        var configFile = config is null ? null : Path.Combine(directory.Path, "serve.json");
+        if (configFile is not null)
+        {
+            await File.WriteAllTextAsync(configFile, config);
+        }
+
         var options = new ServeOptions
         {
             Listen = withCredentialListener ? ["http://127.0.0.1:0"] : [],
             UnixSocket = null,
             TokenFile = Path.Combine(directory.Path, "server.token"),
             AllowRemote = allowRemote,
-            CommandLineSource = new CredentialSourceOptions { Name = "default", RoleArn = FakeRolesAnywhereServer.RoleArn, Certificate = "unused.pem" },
+            ConfigFile = configFile,
+            CommandLineSource = config is not null ? null : new CredentialSourceOptions { Name = "default", RoleArn = FakeRolesAnywhereServer.RoleArn, Certificate = "unused.pem" },
         };
         var address = ListenAddress.Parse($"http://127.0.0.1:{FreePort.Next()}");
-        var app = CredentialServer.Build(options, o => source ?? new FixedSource(o.Name!), sideListeners: [new SigV4ProxyListener(address, proxy)]);
-        await app.StartAsync();
+        var app = CredentialServer.Build(options, sources, sideListeners: [new SigV4ProxyListener(address, proxy)]);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            directory.Dispose();
+            throw;
+        }
+
         var credentials = withCredentialListener ? new Uri(app.Urls.First(u => new Uri(u).Port != address.Port)) : null;
         return new ProxyHarness(app, directory, new Uri(address.Url), credentials);
     }
@@ -71,7 +95,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
     }
 
     /// <summary>Credentials the fakes know; no key or certificate is involved.</summary>
-    internal sealed class FixedSource(string name) : ICredentialSource
+    internal sealed class FixedSource(string name, string accessKeyId = AccessKeyId, string secretAccessKey = SecretAccessKey) : ICredentialSource
     {
         public string Name => name;
 
@@ -81,6 +105,6 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
         public Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken) => Failure is { } failure
             ? throw new CredentialException(failure.Kind, failure.Message)
-            : Task.FromResult(new SessionCredentials(AccessKeyId, SecretAccessKey, SessionToken, Issued.Expiration, Issued.RoleArn, null));
+            : Task.FromResult(new SessionCredentials(accessKeyId, secretAccessKey, SessionToken, Issued.Expiration, Issued.RoleArn, null));
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Aws;
 using OpenRolesAnywhere.Core.RolesAnywhere;
@@ -11,7 +10,7 @@ namespace OpenRolesAnywhere.Cli.Commands;
 /// What the signing proxy forwards to and signs as: <c>proxy</c>'s <c>--service</c>, <c>--region</c>,
 /// <c>--upstream</c>, <c>--source</c>, and the same prefixed for <c>serve</c> (<c>--proxy-service</c>...).
 /// </summary>
-internal sealed partial class ProxyOptionSet(string prefix)
+internal sealed class ProxyOptionSet(string prefix)
 {
     public Option<string?> Service { get; } = new(prefix + "service") { Description = "The AWS service's signing name: aps (Managed Prometheus), sts, kms, es (OpenSearch), s3..." };
     public Option<string?> Region { get; } = new(prefix + "region") { Description = "The proxied service's region. [default: AWS_REGION, then AWS_DEFAULT_REGION]" };
@@ -23,13 +22,19 @@ internal sealed partial class ProxyOptionSet(string prefix)
     /// <summary>Whether any of these flags was given (they mean nothing without a proxy listener in <c>serve</c>).</summary>
     public bool AnyGiven(ParseResult result) => All.Any(o => result.GetResult(o) is { Implicit: false });
 
+    /// <summary>The one route at <c>/</c> the flags describe; null when none is given (the routes are then the config file's <c>ProxyRoutes</c>).</summary>
     /// <exception cref="CredentialException">A flag is missing or unusable; the message names it.</exception>
-    public SigV4ProxyOptions Bind(ParseResult result, CliEnvironment environment)
+    public SigV4ProxyOptions? Bind(ParseResult result, CliEnvironment environment)
     {
-        var service = result.GetValue(Service) ?? throw Usage($"Give {Service.Name}, the signing name of the AWS service to forward to (aps for Managed Prometheus, sts, kms, es, s3...).");
-        if (!ServiceName().IsMatch(service))
+        if (!AnyGiven(result))
         {
-            throw Usage($"{Service.Name}: '{SourceFieldRules.Printable(service)}' is not an AWS signing name (lowercase letters, digits and -, like aps or sts).");
+            return null;
+        }
+
+        var service = result.GetValue(Service) ?? throw Usage($"Give {Service.Name}, the signing name of the AWS service to forward to (aps for Managed Prometheus, sts, kms, es, s3...).");
+        if (SourceFieldRules.ServiceNameProblem(service) is { } badName)
+        {
+            throw Usage($"{Service.Name}: {badName}");
         }
 
         var region = result.GetValue(Region) ?? environment.Variable("AWS_REGION") ?? environment.Variable("AWS_DEFAULT_REGION")
@@ -54,7 +59,4 @@ internal sealed partial class ProxyOptionSet(string prefix)
     }
 
     private static CredentialException Usage(string message) => new(CredentialErrorKind.InvalidInput, message);
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
-    private static partial Regex ServiceName();
 }

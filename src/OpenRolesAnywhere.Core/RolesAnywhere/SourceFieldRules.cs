@@ -58,11 +58,16 @@ public static partial class SourceFieldRules
     public static string? RegionProblem(string? value) =>
         value is null || Region().IsMatch(value) ? null : $"'{Printable(value)}' is not an AWS region (like us-east-1 or eu-west-2).";
 
+    /// <summary>A SigV4 signing name (<c>aps</c>, <c>sts</c>, <c>kms</c>): part of the signature's scope and of a host name.</summary>
+    public static string? ServiceNameProblem(string? value) =>
+        value is null || ServiceName().IsMatch(value) ? null : $"'{Printable(value)}' is not an AWS signing name (lowercase letters, digits and -, like aps or sts).";
+
     /// <summary>Control characters shown escaped, so a message never carries a raw newline or escape sequence.</summary>
     public static string Printable(string value) =>
         string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
-    private static void AddIf(List<string> failures, string field, string? problem)
+    /// <summary>Adds <c>field: problem</c> when there is a problem.</summary>
+    public static void AddIf(List<string> failures, string field, string? problem)
     {
         if (problem is not null)
         {
@@ -78,4 +83,7 @@ public static partial class SourceFieldRules
 
     [GeneratedRegex(@"^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}\z")]
     private static partial Regex Region();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    private static partial Regex ServiceName();
 }

@@ -14,6 +14,9 @@ public sealed class ServeConfiguration
 
     public IList<CredentialSourceOptions> Sources { get; init; } = [];
 
+    /// <summary>The signing proxy's routes (<c>proxy</c>, <c>serve --proxy-listen</c>), when its flags name none.</summary>
+    public IList<ProxyRouteConfiguration> ProxyRoutes { get; init; } = [];
+
     /// <summary>The https listeners' certificate (PEM); the <c>--tls-certificate</c> flag wins over it.</summary>
     public string? TlsCertificate { get; set; }
 

@@ -28,6 +28,8 @@ internal sealed class ServeConfigurationValidator : IValidateOptions<ServeConfig
             failures.Add($"DefaultSource: no source is named '{chosen}'.");
         }
 
+        ProxyRouteValidation.Check(options, failures);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
