@@ -1,6 +1,5 @@
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
-using OpenRolesAnywhere.TestCommon.FakeSts;
 using OpenRolesAnywhere.TestCommon.SshAgent;
 
 namespace OpenRolesAnywhere.Cli.Tests;
@@ -13,7 +12,6 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
 {
     private readonly SshAgentFixture _agent;
     private CliHarness _cli = null!;
-    private FakeStsServer _sts = null!;
 
     public AwsClientsEndToEndTests(SshAgentFixture agent)
     {
@@ -22,13 +20,11 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
 
     public async Task InitializeAsync()
     {
-        _cli = await CliHarness.StartAsync();
-        _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
+        _cli = await CliHarness.StartAsync(sts: true);
     }
 
     public async Task DisposeAsync()
     {
-        await _sts.DisposeAsync();
         await _cli.DisposeAsync();
     }
 
@@ -55,11 +51,11 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
     {
         var environment = _cli.AwsConfig(FileKeyArguments());
 
-        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_cli.Sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains($"\"Account\": \"{FakeRolesAnywhereServer.Account}\"", result.Output, StringComparison.Ordinal);
-        Assert.Equal(Assert.Single(_cli.Fake.Issued).AccessKeyId, Assert.Single(_sts.AcceptedAccessKeys));
+        Assert.Equal(Assert.Single(_cli.Fake.Issued).AccessKeyId, Assert.Single(_cli.Sts.AcceptedAccessKeys));
     }
 
     [Fact]
@@ -73,12 +69,12 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
         environment["XDG_CONFIG_HOME"] = config;
         environment["SSH_AUTH_SOCK"] = _agent.SocketPath;
 
-        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_cli.Sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var issued = Assert.Single(_cli.Fake.Issued);
         Assert.Equal("AWS4-X509-ECDSA-SHA256", issued.Algorithm);
-        Assert.Equal(issued.AccessKeyId, Assert.Single(_sts.AcceptedAccessKeys));
+        Assert.Equal(issued.AccessKeyId, Assert.Single(_cli.Sts.AcceptedAccessKeys));
     }
 
     [Fact]
@@ -87,10 +83,10 @@ public sealed class AwsClientsEndToEndTests : IClassFixture<SshAgentFixture>, IA
         var (certificate, key) = _cli.FileIdentity(notAfter: DateTimeOffset.UtcNow.AddDays(-1));
         var environment = _cli.AwsConfig(["--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()]);
 
-        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_cli.Sts, environment);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("expired", result.Error, StringComparison.Ordinal);
-        Assert.Empty(_sts.AcceptedAccessKeys);
+        Assert.Empty(_cli.Sts.AcceptedAccessKeys);
     }
 }

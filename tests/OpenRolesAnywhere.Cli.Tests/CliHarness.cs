@@ -20,6 +20,11 @@ public sealed class CliHarness : IAsyncDisposable
 
     public FakeRolesAnywhereServer Fake { get; }
 
+    /// <summary>The verifying fake STS that accepts the credentials <see cref="Fake"/> issued; started with <c>sts: true</c>.</summary>
+    public FakeStsServer Sts => _sts ?? throw new InvalidOperationException("Start the harness with sts: true.");
+
+    private FakeStsServer? _sts;
+
     /// <summary>Environment variables the in-process CLI sees (nothing from the real process).</summary>
     public Dictionary<string, string?> Environment { get; } = [];
 
@@ -30,10 +35,17 @@ public sealed class CliHarness : IAsyncDisposable
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <param name="otherRequests">Answers what is not CreateSession at the same endpoint (the control plane fake).</param>
-    public static async Task<CliHarness> StartAsync(Func<Microsoft.AspNetCore.Http.HttpContext, Task>? otherRequests = null, TestPki? pki = null)
+    /// <param name="sts">Also start <see cref="Sts"/>, for tests that judge credentials by an STS call.</param>
+    public static async Task<CliHarness> StartAsync(Func<Microsoft.AspNetCore.Http.HttpContext, Task>? otherRequests = null, TestPki? pki = null, bool sts = false)
     {
         pki ??= TestPki.Create();
-        return new CliHarness(await FakeRolesAnywhereServer.StartAsync(pki.Root, otherRequests), pki);
+        var harness = new CliHarness(await FakeRolesAnywhereServer.StartAsync(pki.Root, otherRequests), pki);
+        if (sts)
+        {
+            harness._sts = await FakeStsServer.StartAsync(() => harness.Fake.Issued);
+        }
+
+        return harness;
     }
 
     /// <summary>Writes a key file and a certificate (with the intermediate) for it; returns both paths.</summary>
@@ -145,6 +157,11 @@ public sealed class CliHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_sts is not null)
+        {
+            await _sts.DisposeAsync();
+        }
+
         await Fake.DisposeAsync();
         Pki.Dispose();
         Temp.Dispose();

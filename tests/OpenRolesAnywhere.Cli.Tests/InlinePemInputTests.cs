@@ -1,6 +1,5 @@
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
-using OpenRolesAnywhere.TestCommon.FakeSts;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
@@ -11,17 +10,14 @@ namespace OpenRolesAnywhere.Cli.Tests;
 public sealed class InlinePemInputTests : IAsyncLifetime
 {
     private CliHarness _cli = null!;
-    private FakeStsServer _sts = null!;
 
     public async Task InitializeAsync()
     {
-        _cli = await CliHarness.StartAsync();
-        _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
+        _cli = await CliHarness.StartAsync(sts: true);
     }
 
     public async Task DisposeAsync()
     {
-        await _sts.DisposeAsync();
         await _cli.DisposeAsync();
     }
 
@@ -51,10 +47,10 @@ public sealed class InlinePemInputTests : IAsyncLifetime
         environment["ORA_TEST_KEY"] = await File.ReadAllTextAsync(TestKeys.WritePkcs8(rsa, _cli.Temp.File("enc.key"), "s3cret"));
         environment["ORA_TEST_PASSWORD"] = "s3cret";
 
-        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_cli.Sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Equal(Assert.Single(_cli.Fake.Issued).AccessKeyId, Assert.Single(_sts.AcceptedAccessKeys));
+        Assert.Equal(Assert.Single(_cli.Fake.Issued).AccessKeyId, Assert.Single(_cli.Sts.AcceptedAccessKeys));
     }
 
     [Theory]

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
-using OpenRolesAnywhere.TestCommon.FakeSts;
 using OpenRolesAnywhere.TestCommon.LoopbackHost;
 
 namespace OpenRolesAnywhere.Cli.Tests;
@@ -15,14 +14,12 @@ public sealed class ProxyCommandTests : IAsyncLifetime
 {
     private const string GetCallerIdentity = "Action=GetCallerIdentity&Version=2011-06-15";
     private CliHarness _cli = null!;
-    private FakeStsServer _sts = null!;
     private string[] _sourceFlags = null!;
     private Dictionary<string, string?> _environment = null!;
 
     public async Task InitializeAsync()
     {
-        _cli = await CliHarness.StartAsync();
-        _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
+        _cli = await CliHarness.StartAsync(sts: true);
         var (certificate, key) = _cli.FileIdentity();
         _sourceFlags = ["--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()];
         // Region flags are what the tests check: none from the environment.
@@ -35,7 +32,6 @@ public sealed class ProxyCommandTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _sts.DisposeAsync();
         await _cli.DisposeAsync();
     }
 
@@ -43,11 +39,11 @@ public sealed class ProxyCommandTests : IAsyncLifetime
     public async Task Proxy_CurlThroughTheNativeExecutable_StsAcceptsTheSignatureAndAnswersTheIdentity()
     {
         var port = FreePort.Next();
-        var (curl, logged) = await RunProxyAsync(["--service", "sts", "--region", "us-east-1", "--upstream", _sts.Endpoint.ToString(), "--listen", $"http://127.0.0.1:{port}"], port, "/");
+        var (curl, logged) = await RunProxyAsync(["--service", "sts", "--region", "us-east-1", "--upstream", _cli.Sts.Endpoint.ToString(), "--listen", $"http://127.0.0.1:{port}"], port, "/");
 
         Assert.True(curl.ExitCode == 0, curl.Output + curl.Error);
         Assert.Contains($"<Account>{FakeRolesAnywhereServer.Account}</Account>", curl.Output, StringComparison.Ordinal);
-        Assert.Equal(_cli.Fake.Issued.Select(s => s.AccessKeyId), _sts.AcceptedAccessKeys.Distinct());
+        Assert.Equal(_cli.Fake.Issued.Select(s => s.AccessKeyId), _cli.Sts.AcceptedAccessKeys.Distinct());
         Assert.Contains($"Listening on http://127.0.0.1:{port}", logged, StringComparison.Ordinal);
         Assert.DoesNotContain(_cli.Fake.Issued.First().SecretAccessKey, logged, StringComparison.Ordinal);
         Assert.DoesNotContain("AWS_CONTAINER_CREDENTIALS_FULL_URI", logged, StringComparison.Ordinal);
@@ -58,7 +54,7 @@ public sealed class ProxyCommandTests : IAsyncLifetime
     {
         var port = FreePort.Next();
         var config = _cli.Temp.File("proxy-routes.json");
-        await File.WriteAllTextAsync(config, $$"""{"ProxyRoutes": [{"PathPrefix": "/sts", "Service": "sts", "Region": "us-east-1", "Source": "default", "Upstream": "{{_sts.Endpoint}}"}]}""");
+        await File.WriteAllTextAsync(config, $$"""{"ProxyRoutes": [{"PathPrefix": "/sts", "Service": "sts", "Region": "us-east-1", "Source": "default", "Upstream": "{{_cli.Sts.Endpoint}}"}]}""");
         ProcessRunner.Result unrouted = null!;
 
         var (curl, logged) = await RunProxyAsync(["--config", config, "--listen", $"http://127.0.0.1:{port}"], port, "/sts",
@@ -66,7 +62,7 @@ public sealed class ProxyCommandTests : IAsyncLifetime
 
         Assert.True(curl.ExitCode == 0, curl.Output + curl.Error + logged);
         Assert.Contains("<GetCallerIdentityResult>", curl.Output, StringComparison.Ordinal);
-        Assert.Equal(_cli.Fake.Issued.Select(s => s.AccessKeyId), _sts.AcceptedAccessKeys.Distinct());
+        Assert.Equal(_cli.Fake.Issued.Select(s => s.AccessKeyId), _cli.Sts.AcceptedAccessKeys.Distinct());
         Assert.EndsWith("404", unrouted.Output, StringComparison.Ordinal);
         Assert.Contains("No route takes the path '/other': the routes are /sts", unrouted.Output, StringComparison.Ordinal);
     }
@@ -89,7 +85,7 @@ public sealed class ProxyCommandTests : IAsyncLifetime
     {
         var port = FreePort.Next();
         await using var serve = await ServeProcess.StartAsync(
-            [.. _sourceFlags, "--no-socket", "--proxy-listen", $"http://127.0.0.1:{port}", "--proxy-service", "sts", "--proxy-region", "us-east-1", "--proxy-upstream", _sts.Endpoint.ToString()],
+            [.. _sourceFlags, "--no-socket", "--proxy-listen", $"http://127.0.0.1:{port}", "--proxy-service", "sts", "--proxy-region", "us-east-1", "--proxy-upstream", _cli.Sts.Endpoint.ToString()],
             _environment);
 
         var curl = await ProcessRunner.RunAsync("curl", ["-sS", "--fail-with-body", "--data", GetCallerIdentity, $"http://127.0.0.1:{port}/"]);

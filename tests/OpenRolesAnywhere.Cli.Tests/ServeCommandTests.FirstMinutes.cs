@@ -20,7 +20,7 @@ public sealed partial class ServeCommandTests
             environment[name] = value;
         }
 
-        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_cli.Sts, environment);
 
         Assert.Contains($"AWS_REGION={FakeRolesAnywhereServer.Region}", lines);
         Assert.Contains($"AWS_DEFAULT_REGION={FakeRolesAnywhereServer.Region}", lines);

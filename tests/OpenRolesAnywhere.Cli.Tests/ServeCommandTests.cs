@@ -1,7 +1,6 @@
 using System.Text.Json;
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
-using OpenRolesAnywhere.TestCommon.FakeSts;
 using OpenRolesAnywhere.TestCommon.SshAgent;
 
 namespace OpenRolesAnywhere.Cli.Tests;
@@ -15,7 +14,6 @@ public sealed partial class ServeCommandTests : IClassFixture<SshAgentFixture>, 
 {
     private readonly SshAgentFixture _agent;
     private CliHarness _cli = null!;
-    private FakeStsServer _sts = null!;
     private Dictionary<string, string?> _environment = null!;
     private string[] _sourceFlags = null!;
 
@@ -26,15 +24,13 @@ public sealed partial class ServeCommandTests : IClassFixture<SshAgentFixture>, 
 
     public async Task InitializeAsync()
     {
-        _cli = await CliHarness.StartAsync();
-        _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
+        _cli = await CliHarness.StartAsync(sts: true);
         _environment = _cli.ServeEnvironment(_agent.SocketPath);
         _sourceFlags = ["--certificate", _cli.CertificateFor(_agent.EcdsaP256.PublicKey!), .. _cli.ArnFlags()];
     }
 
     public async Task DisposeAsync()
     {
-        await _sts.DisposeAsync();
         await _cli.DisposeAsync();
     }
 
@@ -49,12 +45,12 @@ public sealed partial class ServeCommandTests : IClassFixture<SshAgentFixture>, 
             environment[name] = value;
         }
 
-        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_cli.Sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error + serve.Log);
         var issued = Assert.Single(_cli.Fake.Issued);
         Assert.Equal("AWS4-X509-ECDSA-SHA256", issued.Algorithm);
-        Assert.Equal(issued.AccessKeyId, Assert.Single(_sts.AcceptedAccessKeys));
+        Assert.Equal(issued.AccessKeyId, Assert.Single(_cli.Sts.AcceptedAccessKeys));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
-using OpenRolesAnywhere.TestCommon.FakeSts;
 using OpenRolesAnywhere.TestCommon.SshAgent;
 
 namespace OpenRolesAnywhere.Cli.Tests;
@@ -24,7 +23,6 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
     private readonly TestPki _node = TestPki.Create("Node");
     private readonly string _host = NodeAddress.Find().ToString();
     private CliHarness _cli = null!;
-    private FakeStsServer _sts = null!;
     private Dictionary<string, string?> _environment = null!;
 
     public ServeNodeTlsTests(SshAgentFixture agent, JsSdkJudge js)
@@ -35,16 +33,14 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
 
     public async Task InitializeAsync()
     {
-        _cli = await CliHarness.StartAsync();
+        _cli = await CliHarness.StartAsync(sts: true);
         _cli.Fake.ProfileRoles.Add(ReportsRole);
-        _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
         _environment = _cli.ServeEnvironment(_agent.SocketPath);
         File.WriteAllText(CaFile, _node.Root.ExportCertificatePem() + "\n");
     }
 
     public async Task DisposeAsync()
     {
-        await _sts.DisposeAsync();
         await _cli.DisposeAsync();
         _node.Dispose();
     }
@@ -64,7 +60,7 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
 
         Assert.True(result.ExitCode == 0, result.Error + serve.Log);
         var billing = Assert.Single(_cli.Fake.Issued, i => i.RoleArn == FakeRolesAnywhereServer.RoleArn);
-        Assert.Equal([billing.AccessKeyId], _sts.AcceptedAccessKeys);
+        Assert.Equal([billing.AccessKeyId], _cli.Sts.AcceptedAccessKeys);
     }
 
     [Theory]
@@ -82,7 +78,7 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
         var result = await RunJudgeAsync(judge, serve, "billing", "billing", otherCa);
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Empty(_sts.AcceptedAccessKeys);
+        Assert.Empty(_cli.Sts.AcceptedAccessKeys);
     }
 
     [Theory]
@@ -97,7 +93,7 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
         var result = await RunJudgeAsync(judge, serve, "billing", "billing", CaFile);
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Empty(_sts.AcceptedAccessKeys);
+        Assert.Empty(_cli.Sts.AcceptedAccessKeys);
         Assert.Contains("clients will refuse it", serve.Log, StringComparison.Ordinal);
     }
 
@@ -113,7 +109,7 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
         var result = await RunJudgeAsync(judge, serve, "billing", "reports", CaFile);
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Empty(_sts.AcceptedAccessKeys);
+        Assert.Empty(_cli.Sts.AcceptedAccessKeys);
         var reports = Assert.Single(_cli.Fake.Issued, i => i.RoleArn == ReportsRole);
         Assert.DoesNotContain(reports.SecretAccessKey, result.Output + result.Error, StringComparison.Ordinal);
     }
@@ -169,7 +165,7 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
             ["AWS_EC2_METADATA_DISABLED"] = "true",
             ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = $"https://{_host}:{HttpsPort(serve)}/v1/credentials/{source}",
             ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = TokenFile(tokenOf),
-            ["AWS_ENDPOINT_URL_STS"] = _sts.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_STS"] = _cli.Sts.Endpoint.ToString(),
         };
         switch (judge)
         {
@@ -184,8 +180,8 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
             default:
                 var python = await CertifiVenv.PythonAsync(_cli.Temp.File("venv-" + Path.GetFileNameWithoutExtension(ca)), ca);
                 string[] arguments = judge == "awscli"
-                    ? ["-m", "awscli", "sts", "get-caller-identity", "--endpoint-url", _sts.Endpoint.ToString(), "--output", "json"]
-                    : ["-c", "import botocore.session, sys; s = botocore.session.Session(); print(s.create_client('sts', region_name='us-east-1', endpoint_url=sys.argv[1]).get_caller_identity()['Account'])", _sts.Endpoint.ToString()];
+                    ? ["-m", "awscli", "sts", "get-caller-identity", "--endpoint-url", _cli.Sts.Endpoint.ToString(), "--output", "json"]
+                    : ["-c", "import botocore.session, sys; s = botocore.session.Session(); print(s.create_client('sts', region_name='us-east-1', endpoint_url=sys.argv[1]).get_caller_identity()['Account'])", _cli.Sts.Endpoint.ToString()];
                 return await ProcessRunner.RunAsync(python, arguments, environment, TimeSpan.FromSeconds(90));
         }
     }
@@ -198,7 +194,7 @@ public sealed partial class ServeNodeTlsTests : IClassFixture<SshAgentFixture>, 
         environment["AWS_ACCESS_KEY_ID"] = credentials[0];
         environment["AWS_SECRET_ACCESS_KEY"] = credentials[1];
         environment["AWS_SESSION_TOKEN"] = credentials[2];
-        return CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
+        return CliHarness.AwsCliCallerIdentityAsync(_cli.Sts, environment);
     }
 
     private static int HttpsPort(ServeProcess serve) =>

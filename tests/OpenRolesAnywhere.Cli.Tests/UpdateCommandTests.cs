@@ -1,6 +1,5 @@
 using OpenRolesAnywhere.TestCommon;
 using OpenRolesAnywhere.TestCommon.FakeRolesAnywhere;
-using OpenRolesAnywhere.TestCommon.FakeSts;
 
 namespace OpenRolesAnywhere.Cli.Tests;
 
@@ -9,17 +8,14 @@ namespace OpenRolesAnywhere.Cli.Tests;
 public sealed class UpdateCommandTests : IAsyncLifetime
 {
     private CliHarness _cli = null!;
-    private FakeStsServer _sts = null!;
 
     public async Task InitializeAsync()
     {
-        _cli = await CliHarness.StartAsync();
-        _sts = await FakeStsServer.StartAsync(() => _cli.Fake.Issued);
+        _cli = await CliHarness.StartAsync(sts: true);
     }
 
     public async Task DisposeAsync()
     {
-        await _sts.DisposeAsync();
         await _cli.DisposeAsync();
     }
 
@@ -44,10 +40,10 @@ public sealed class UpdateCommandTests : IAsyncLifetime
         environment["AWS_SHARED_CREDENTIALS_FILE"] = credentialsFile;
         environment["AWS_PROFILE"] = "ora";
         environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        var result = await CliHarness.AwsCliCallerIdentityAsync(_sts, environment);
+        var result = await CliHarness.AwsCliCallerIdentityAsync(_cli.Sts, environment);
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Equal(issued.AccessKeyId, Assert.Single(_sts.AcceptedAccessKeys));
+        Assert.Equal(issued.AccessKeyId, Assert.Single(_cli.Sts.AcceptedAccessKeys));
     }
 
     [Fact]
