@@ -51,10 +51,9 @@ public sealed class FileKeySource : IKeySourceProvider, ICertificateSourceProvid
     {
         ArgumentNullException.ThrowIfNull(key);
         var path = key.PrivateKey!;
-        Func<string?> password = () => Password(key, $"Password for {path}: ");
         return ValueTask.FromResult<ISigningKey>(IsInline(path)
-            ? FileSigningKey.FromPem(ReadInline(path, CredentialErrorKind.KeyNotFound), InlineName(path), password)
-            : FileSigningKey.Load(path, password));
+            ? FileSigningKey.FromText(ReadInline(path, CredentialErrorKind.KeyNotFound), InlineName(path), () => Password(key, $"Password for the private key in {InlineName(path)}: "))
+            : FileSigningKey.Load(path, () => Password(key, $"Password for {path}: ")));
     }
 
     public bool HandlesCertificate(string reference) => IsInline(reference) || IsFile(reference);

@@ -12,7 +12,7 @@ public sealed class FileSigningKey : ISigningKey
 {
     private readonly IDisposable _key;
 
-    private FileSigningKey(IDisposable key, string path)
+    private FileSigningKey(IDisposable key, KeyOrigin origin)
     {
         _key = key;
         PublicKey = key switch
@@ -23,7 +23,7 @@ public sealed class FileSigningKey : ISigningKey
             _ => throw new InvalidOperationException("unreachable: only RSA, ECDsa and ML-DSA keys are loaded"),
         };
         Kind = PublicKeys.KindOf(PublicKey);
-        Description = $"key file {path}";
+        Description = origin.IsFile ? $"key file {origin.Name}" : $"key in {origin.Name}";
     }
 
     public SigningKeyKind Kind { get; }
@@ -35,20 +35,26 @@ public sealed class FileSigningKey : ISigningKey
     /// <param name="password">For encrypted PKCS#8; asked for only when the file is encrypted.</param>
     public static FileSigningKey Load(string path, Func<string?> password) => FromPem(ReadPem(path), path, password);
 
-    /// <summary>The key in <paramref name="pem"/>, or a <see cref="CredentialException"/> naming <paramref name="path"/>.</summary>
-    public static FileSigningKey FromPem(string pem, string path, Func<string?> password)
+    /// <summary>The key in <paramref name="pem"/>, read from the file <paramref name="path"/>, or a <see cref="CredentialException"/> naming it.</summary>
+    public static FileSigningKey FromPem(string pem, string path, Func<string?> password) => FromPem(pem, new KeyOrigin(path, IsFile: true), password);
+
+    /// <summary>The key in <paramref name="pem"/>, text that never was in a file, or a <see cref="CredentialException"/> naming where it came from.</summary>
+    /// <param name="origin">Where the text came from, as a sentence names it: "the environment variable KEY", "standard input".</param>
+    public static FileSigningKey FromText(string pem, string origin, Func<string?> password) => FromPem(pem, new KeyOrigin(origin, IsFile: false), password);
+
+    private static FileSigningKey FromPem(string pem, KeyOrigin origin, Func<string?> password)
     {
         ArgumentNullException.ThrowIfNull(pem);
-        RefuseOpenSshFormat(pem, path);
+        RefuseOpenSshFormat(pem, origin);
         if (MlDsaPkcs8(pem) is { } mlDsa)
         {
-            return Create(MlDsaKeys.Import(mlDsa), path);
+            return Create(MlDsaKeys.Import(mlDsa), origin);
         }
 
         var encrypted = pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
         var secret = encrypted
             ? password() ?? throw new CredentialException(CredentialErrorKind.KeyLocked,
-                $"The private key file {path} is encrypted: give its password in the environment variable named by --private-key-password-env, or run in a terminal to be asked for it.")
+                $"The {origin.Noun} is encrypted: give its password in the environment variable named by --private-key-password-env, or run in a terminal to be asked for it.")
             : null;
         foreach (var algorithm in new Func<AsymmetricAlgorithm>[] { RSA.Create, ECDsa.Create })
         {
@@ -71,32 +77,36 @@ public sealed class FileSigningKey : ISigningKey
                 continue;
             }
 
-            return Create(key, path);
+            return Create(key, origin);
         }
 
         throw secret is null
             ? new CredentialException(CredentialErrorKind.KeyUnsupported,
-                $"{path} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8), nor an unencrypted PKCS#8 ML-DSA key.")
+                $"{origin.Subject} holds no RSA or EC private key in PEM form (PKCS#1, SEC1 or PKCS#8), nor an unencrypted PKCS#8 ML-DSA key.")
             : new CredentialException(CredentialErrorKind.KeyLocked,
-                $"Cannot decrypt the private key file {path}: the password is wrong, or the file holds no RSA or EC key (ML-DSA keys are read from unencrypted PKCS#8 only).");
+                $"Cannot decrypt the {origin.Noun}: the password is wrong, or {(origin.IsFile ? "the file" : "it")} holds no RSA or EC key (ML-DSA keys are read from unencrypted PKCS#8 only).");
     }
 
     /// <summary>ssh-keygen's default format, which .NET does not read: the two ways that work instead.</summary>
-    private static void RefuseOpenSshFormat(string pem, string path)
+    private static void RefuseOpenSshFormat(string pem, KeyOrigin origin)
     {
-        if (pem.Contains("-----BEGIN OPENSSH PRIVATE KEY-----", StringComparison.Ordinal))
+        if (!pem.Contains("-----BEGIN OPENSSH PRIVATE KEY-----", StringComparison.Ordinal))
         {
-            throw new CredentialException(CredentialErrorKind.KeyUnsupported,
-                $"{path} is in OpenSSH's own format, which is read only through an SSH agent: `ssh-add {path}` and leave out --private-key " +
-                $"(the agent key matching the certificate signs), or convert the file in place to PKCS#8 with `ssh-keygen -p -m PKCS8 -f {path}`.");
+            return;
         }
+
+        throw new CredentialException(CredentialErrorKind.KeyUnsupported, origin.IsFile
+            ? $"{origin.Name} is in OpenSSH's own format, which is read only through an SSH agent: `ssh-add {origin.Name}` and leave out --private-key " +
+              $"(the agent key matching the certificate signs), or convert the file in place to PKCS#8 with `ssh-keygen -p -m PKCS8 -f {origin.Name}`."
+            : $"The {origin.Noun} is in OpenSSH's own format, which is read only through an SSH agent: add the key to the agent with `ssh-add` " +
+              "and leave out --private-key (the agent key matching the certificate signs), or give it in PKCS#8 form (`ssh-keygen -p -m PKCS8 -f FILE` converts a copy of the key file).");
     }
 
-    private static FileSigningKey Create(IDisposable key, string path)
+    private static FileSigningKey Create(IDisposable key, KeyOrigin origin)
     {
         try
         {
-            return new FileSigningKey(key, path);
+            return new FileSigningKey(key, origin);
         }
         catch
         {
@@ -140,4 +150,14 @@ public sealed class FileSigningKey : ISigningKey
         });
 
     public void Dispose() => _key.Dispose();
+
+    /// <summary>Where the PEM text came from: a file by its path, or text by a name ("the environment variable KEY") messages can use as it is.</summary>
+    private readonly record struct KeyOrigin(string Name, bool IsFile)
+    {
+        /// <summary>After "the": "private key file /x", "private key in the environment variable KEY".</summary>
+        public string Noun => IsFile ? $"private key file {Name}" : $"private key in {Name}";
+
+        /// <summary>The name at the start of a sentence (a path as it is).</summary>
+        public string Subject => IsFile ? Name : string.Concat(Name[..1].ToUpperInvariant(), Name[1..]);
+    }
 }

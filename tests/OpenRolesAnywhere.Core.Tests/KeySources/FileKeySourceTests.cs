@@ -100,6 +100,56 @@ public sealed class FileKeySourceTests : IDisposable
         Assert.Contains("ORA_KEY", opened.Description, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("env:ORA_KEY", "The private key in the environment variable ORA_KEY is encrypted: ")]
+    [InlineData("-", "The private key in standard input is encrypted: ")]
+    public async Task OpenAsync_EncryptedInlineKeyWithoutPassword_NamesWhereTheKeyCameFromNotAFile(string reference, string expected)
+    {
+        using var key = TestKeys.Create("p256");
+        var pem = File.ReadAllText(TestKeys.WritePkcs8(key, _temp.File("k.pem"), password: "s3cret"));
+        var provider = new FileKeySource(name => name == "ORA_KEY" ? pem : null, prompt: null, () => pem);
+
+        var e = await Assert.ThrowsAsync<CredentialException>(() => provider.OpenAsync(new KeySourceOptions { PrivateKey = reference }, null, CancellationToken.None).AsTask());
+
+        Assert.Equal(CredentialErrorKind.KeyLocked, e.Kind);
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+        Assert.Contains("--private-key-password-env", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("file", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_InlineKeyWrongPasswordNoKeyOrOpenSsh_EachMessageNamesTheVariableNotAFile()
+    {
+        using var key = TestKeys.Create("p256");
+        var encrypted = File.ReadAllText(TestKeys.WritePkcs8(key, _temp.File("k.pem"), password: "s3cret"));
+        var texts = new Dictionary<string, string>
+        {
+            ["ENCRYPTED"] = encrypted,
+            ["NOKEY"] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            ["OPENSSH"] = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+        };
+        string? asked = null;
+        var provider = new FileKeySource(name => texts.GetValueOrDefault(name), prompt: p =>
+        {
+            asked = p;
+            return "wrong-guess";
+        });
+
+        async Task<CredentialException> Refused(string variable) => await Assert.ThrowsAsync<CredentialException>(() =>
+            provider.OpenAsync(new KeySourceOptions { PrivateKey = "env:" + variable }, null, CancellationToken.None).AsTask());
+        var wrongPassword = await Refused("ENCRYPTED");
+        var noKey = await Refused("NOKEY");
+        var openSsh = await Refused("OPENSSH");
+
+        Assert.Equal("Password for the private key in the environment variable ENCRYPTED: ", asked);
+        Assert.StartsWith("Cannot decrypt the private key in the environment variable ENCRYPTED: the password is wrong, or it holds", wrongPassword.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The environment variable NOKEY holds no RSA or EC private key", noKey.Message, StringComparison.Ordinal);
+        Assert.Equal(CredentialErrorKind.KeyUnsupported, noKey.Kind);
+        Assert.StartsWith("The private key in the environment variable OPENSSH is in OpenSSH's own format", openSsh.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ssh-add env:", openSsh.Message, StringComparison.Ordinal);
+        Assert.All(new[] { wrongPassword, noKey, openSsh }, e => Assert.DoesNotContain("file env:", e.Message, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void LoadCertificate_StandardInputAskedTwice_ReadOnce()
     {
