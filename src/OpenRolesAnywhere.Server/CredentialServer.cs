@@ -181,7 +181,7 @@ public static partial class CredentialServer
         app.UseRouting();
         if (sideListeners.Count > 0)
         {
-            app.UseSideListenerSplit(sideListeners);
+            app.UseSideListenerSplit();
         }
 
         app.UseHttpMetrics(http =>

@@ -101,13 +101,42 @@ public sealed class SideListenerTests : IAsyncLifetime, IDisposable
         Assert.Contains("only the credential listeners (--listen) serve https", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WrongMethod_BesideACatchAllListener_Answers405InTheListenersOwnStyle()
+    {
+        var side = new TestSideListener(FreePort.Next());
+        var catchAll = new TestSideListener(FreePort.Next()) { CatchAll = true };
+        using var directory = new TempDirectory();
+        await using var app = CredentialServer.Build(RunningServer.OptionsIn(directory.Path), _ => new CountingCredentialSource(TimeProvider.System), sideListeners: [side, catchAll]);
+        await app.StartAsync();
+        var sideBase = new Uri(side.Address.Url);
+        var catchAllBase = new Uri(catchAll.Address.Url);
+
+        using var wrongMethod = await _http.DeleteAsync(new Uri(sideBase, "/side/echo"));
+        using var unknownPath = await _http.GetAsync(new Uri(sideBase, "/side/nothing"));
+        using var onCatchAll = await _http.DeleteAsync(new Uri(catchAllBase, "/side/echo"));
+        using var wrongMethodOnCredentials = await _http.DeleteAsync(new Uri(new Uri(app.Urls.First(u => new Uri(u).Port != sideBase.Port && new Uri(u).Port != catchAllBase.Port)), "/side/echo"));
+        await app.StopAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal("side 405: DELETE is not allowed on this path: it takes POST.", await wrongMethod.Content.ReadAsStringAsync());
+        Assert.Equal("POST", wrongMethod.Content.Headers.Allow.Single());
+        Assert.Equal(HttpStatusCode.NotFound, unknownPath.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, onCatchAll.StatusCode);
+        Assert.Equal("caught DELETE /side/echo", await onCatchAll.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, wrongMethodOnCredentials.StatusCode);
+    }
+
     private sealed class TestSideListener(int port, string scheme = "http") : ISideListener
     {
         public string? Refusal { get; init; }
 
         public ListenAddress Address { get; } = ListenAddress.Parse($"{scheme}://127.0.0.1:{port}");
 
-        public string PathPrefix => "/side";
+        /// <summary>Like the signing proxy: every path and method, on its own socket only.</summary>
+        public bool CatchAll { get; init; }
+
+        public string? PathPrefix => CatchAll ? null : "/side";
 
         public long MaxRequestBytes => 8 * 1024;
 
@@ -123,7 +152,9 @@ public sealed class SideListenerTests : IAsyncLifetime, IDisposable
         {
         }
 
-        public IEndpointConventionBuilder MapRoutes(IEndpointRouteBuilder routes) => routes.MapPost("/side/echo", async (HttpRequest request) =>
+        public IEndpointConventionBuilder MapRoutes(IEndpointRouteBuilder routes) => CatchAll
+            ? routes.Map("/{**path}", context => context.Response.WriteAsync($"caught {context.Request.Method} {context.Request.Path}"))
+            : routes.MapPost("/side/echo", async (HttpRequest request) =>
         {
             request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = MaxRequestBytes;
             using var reader = new StreamReader(request.Body, Encoding.UTF8);

@@ -11,8 +11,8 @@ namespace OpenRolesAnywhere.Server.Hosting;
 /// Keeps each <see cref="ISideListener"/> apart from the credential listeners and from the others: its
 /// connections are marked when Kestrel accepts them (the socket they came in on, not a Host header a client
 /// chooses); routing chooses on each connection only among that listener's routes (so a catch-all side
-/// route, such as the signing proxy's, takes every path on its own socket and none elsewhere), and after
-/// routing its routes on any other connection, or any other route on its connection, are not found.
+/// route, such as the signing proxy's, takes every path on its own socket and none elsewhere, and a wrong method
+/// on one of its paths is a 405 whatever the other listeners take); what it does not serve is answered in its style.
 /// </summary>
 internal static class SideListeners
 {
@@ -31,49 +31,72 @@ internal static class SideListeners
     /// <summary>The side listener the request came in on (Kestrel exposes connection features on the request); null: a credential listener.</summary>
     public static ISideListener? Owner(HttpContext context) => context.Features.Get<SideConnection>()?.Listener;
 
-    /// <summary>Separates the listeners after routing; only used when side listeners exist.</summary>
-    public static IApplicationBuilder UseSideListenerSplit(this IApplicationBuilder app, IReadOnlyList<ISideListener> listeners) => app.Use((context, next) =>
+    /// <summary>
+    /// Answers in the side listener's own style what routing found nothing for on its connection; only used when side
+    /// listeners exist. Credential connections need nothing here: routing never offers them a side route.
+    /// </summary>
+    public static IApplicationBuilder UseSideListenerSplit(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        var route = context.GetEndpoint()?.Metadata.GetMetadata<SideRoute>();
-        if (Owner(context) is { } owner)
+        var endpoint = context.GetEndpoint();
+        if (Owner(context) is not { } owner || endpoint?.Metadata.GetMetadata<SideRoute>()?.Listener == owner)
         {
-            return route?.Listener == owner ? next(context)
-                : owner.RefuseAsync(context, StatusCodes.Status404NotFound, "NotFound", $"This listener serves only the {owner.PathPrefix} routes.");
+            return next(context);
         }
 
-        // As if the routes did not exist: the credential listeners know nothing of them (not even a 405 for
-        // a method a side path does not take, which routing matches to an endpoint without metadata).
-        if (route is not null || listeners.Any(l => l.PathPrefix is { } prefix && context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)))
-        {
-            context.SetEndpoint(null);
-        }
-
-        return next(context);
+        return endpoint is null ? owner.RefuseAsync(context, StatusCodes.Status404NotFound, "NotFound", $"This listener serves only the {owner.PathPrefix} routes.")
+            : RefuseMethodAsync(context, endpoint, owner);
     });
+
+    /// <summary>
+    /// The only endpoint routing picks on a side connection that is not one of its routes: the 405 routing makes
+    /// when the path is the listener's but the method is not. Its Allow header, then the listener's own error style.
+    /// </summary>
+    private static async Task RefuseMethodAsync(HttpContext context, Endpoint methodNotAllowed, ISideListener owner)
+    {
+        await methodNotAllowed.RequestDelegate!(context);
+        await owner.RefuseAsync(context, StatusCodes.Status405MethodNotAllowed, "MethodNotAllowed",
+            $"{context.Request.Method} is not allowed on this path: it takes {context.Response.Headers.Allow}.");
+    }
 
     private sealed record SideConnection(ISideListener Listener);
 
     private sealed record SideRoute(ISideListener Listener);
 
-    /// <summary>Routing's side of the split: a candidate route counts only on the connection of its own listener (credential routes on credential connections).</summary>
-    internal sealed class MatcherPolicy : Microsoft.AspNetCore.Routing.MatcherPolicy, IEndpointSelectorPolicy
+    /// <summary>
+    /// Routing's side of the split: every node of the route tree is first split by the listener the connection came
+    /// in on, before the HTTP method (so a catch-all side route, which takes every method, never hides another
+    /// listener's 405); a connection sees only its own listener's routes (credential routes on credential connections).
+    /// </summary>
+    internal sealed class MatcherPolicy : Microsoft.AspNetCore.Routing.MatcherPolicy, INodeBuilderPolicy
     {
-        public override int Order => 0;
+        private static readonly object CredentialListener = new();
 
-        public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) => endpoints.Any(e => e.Metadata.GetMetadata<SideRoute>() is not null);
+        // Before HttpMethodMatcherPolicy (-1000), whose 405 must come from one listener's routes only.
+        public override int Order => -2000;
 
-        public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
+        // Registered only when side listeners exist; then every node is split, even one holding credential routes alone.
+        public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) => true;
+
+        public IReadOnlyList<PolicyNodeEdge> GetEdges(IReadOnlyList<Endpoint> endpoints) =>
+            [.. endpoints.GroupBy(e => (object?)e.Metadata.GetMetadata<SideRoute>()?.Listener ?? CredentialListener).Select(g => new PolicyNodeEdge(g.Key, [.. g]))];
+
+        public PolicyJumpTable BuildJumpTable(int exitDestination, IReadOnlyList<PolicyJumpTableEdge> edges) => new ListenerJumpTable(exitDestination, edges);
+
+        private sealed class ListenerJumpTable(int exitDestination, IReadOnlyList<PolicyJumpTableEdge> edges) : PolicyJumpTable
         {
-            var owner = Owner(httpContext);
-            for (var i = 0; i < candidates.Count; i++)
+            public override int GetDestination(HttpContext httpContext)
             {
-                if (candidates.IsValidCandidate(i) && candidates[i].Endpoint.Metadata.GetMetadata<SideRoute>()?.Listener != owner)
+                var listener = (object?)Owner(httpContext) ?? CredentialListener;
+                foreach (var edge in edges)
                 {
-                    candidates.SetValidity(i, false);
+                    if (edge.State == listener)
+                    {
+                        return edge.Destination;
+                    }
                 }
-            }
 
-            return Task.CompletedTask;
+                return exitDestination;
+            }
         }
     }
 }
