@@ -5,13 +5,17 @@ using OpenRolesAnywhere.Server.Configuration;
 namespace OpenRolesAnywhere.Server.Hosting;
 
 /// <summary>
-/// Watches the sources' certificate files. Sources read the certificate on every fetch anyway; when a
-/// file changes while its source is failing (an expired certificate just renewed), the back-off is cut
-/// short so the renewed certificate is used at once, without a restart.
+/// Watches the sources' certificate files, so a renewed certificate is used (and its end shown by /healthz, the
+/// metrics and the expiry log) without a restart. A failing source (an expired certificate just renewed) has its
+/// back-off cut short at once; a healthy one fetches once the file has been quiet for <see cref="QuietPeriod"/>, so a
+/// file written in several steps is neither read half written nor costs a CreateSession per step.
 /// </summary>
-internal sealed class CertificateWatcher(CredentialSources sources, CredentialCache cache) : IHostedService, IDisposable
+internal sealed class CertificateWatcher(CredentialSources sources, CredentialCache cache, TimeProvider time) : IHostedService, IDisposable
 {
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(1);
+
     private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly Dictionary<ICredentialSource, ITimer> _pending = [];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,7 +31,7 @@ internal sealed class CertificateWatcher(CredentialSources sources, CredentialCa
             {
                 foreach (var (source, _) in files.Where(f => f.Path == path))
                 {
-                    cache.RetryNow(source);
+                    CertificateChanged(source);
                 }
             }
 
@@ -43,11 +47,50 @@ internal sealed class CertificateWatcher(CredentialSources sources, CredentialCa
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private void CertificateChanged(ICredentialSource source)
+    {
+        cache.RetryNow(source);
+        lock (_pending)
+        {
+            // Each change pushes the fetch back: it comes one quiet period after the last write.
+            if (_pending.TryGetValue(source, out var timer))
+            {
+                timer.Change(QuietPeriod, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            _pending[source] = time.CreateTimer(_ => QuietFor(source), null, QuietPeriod, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void QuietFor(ICredentialSource source)
+    {
+        lock (_pending)
+        {
+            if (_pending.Remove(source, out var timer))
+            {
+                timer.Dispose();
+            }
+        }
+
+        cache.RefreshNow(source);
+    }
+
     public void Dispose()
     {
         foreach (var watcher in _watchers)
         {
             watcher.Dispose();
+        }
+
+        lock (_pending)
+        {
+            foreach (var timer in _pending.Values)
+            {
+                timer.Dispose();
+            }
+
+            _pending.Clear();
         }
     }
 }
