@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using OpenRolesAnywhere.Cli.Commands;
 using OpenRolesAnywhere.Core;
 
@@ -37,6 +38,14 @@ internal static class CliApplication
         return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "";
     }
 
+    /// <summary>Cancels the command instead of ending the process at once (the runtime's default for the signal).</summary>
+    private static PosixSignalRegistration StopOn(PosixSignal signal, CancellationTokenSource cancellation) =>
+        PosixSignalRegistration.Create(signal, context =>
+        {
+            context.Cancel = true;
+            cancellation.Cancel();
+        });
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
         // What the tree's --version (and `version`) prints, without building the tree: nothing else is needed for it.
@@ -62,14 +71,14 @@ internal static class CliApplication
         }
 
         using var cancellation = new CancellationTokenSource();
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c =>
-        {
-            c.Cancel = true;
-            cancellation.Cancel();
-        });
+        // Ctrl-C, and SIGTERM as systemd, docker and kill stop a process: a long-running command (update, serve) ends
+        // as cancelled, its files whole; serve's host stops on either itself and then exits with success. Ours, not
+        // System.CommandLine's (ProcessTerminationTimeout = null), whose token the top-level catch could not tell apart.
+        using var sigint = StopOn(PosixSignal.SIGINT, cancellation);
+        using var sigterm = StopOn(PosixSignal.SIGTERM, cancellation);
         try
         {
-            return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellation.Token);
+            return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellation.Token);
         }
         catch (CredentialException e)
         {

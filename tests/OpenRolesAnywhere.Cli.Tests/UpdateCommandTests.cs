@@ -101,6 +101,49 @@ public sealed class UpdateCommandTests : IAsyncLifetime
         Assert.Equal("[default]\naws_access_key_id = AKIAKEEP\n", await File.ReadAllTextAsync(credentialsFile));
     }
 
+    [Fact]
+    public async Task Update_RunningUntilSigterm_EndsCancelledWithTheProfileWhole()
+    {
+        var credentialsFile = _cli.Temp.File("shared-credentials");
+        await File.WriteAllTextAsync(credentialsFile, "[other]\naws_access_key_id = AKIAOTHER\n");
+        var environment = _cli.IsolatedAwsEnvironment();
+        environment["SSH_AUTH_SOCK"] = null;
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = credentialsFile;
+        var (certificate, key) = _cli.FileIdentity();
+        var command = CliExecutable.CommandLine(["update", "--certificate", certificate, "--private-key", key, .. _cli.ArnFlags()]).ToList();
+        var start = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        command.Skip(1).ToList().ForEach(start.ArgumentList.Add);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var update = System.Diagnostics.Process.Start(start)!;
+        var error = new System.Text.StringBuilder();
+        update.ErrorDataReceived += (_, e) => { lock (error) { error.AppendLine(e.Data); } };
+        update.BeginErrorReadLine();
+        string Error()
+        {
+            lock (error)
+            {
+                return error.ToString();
+            }
+        }
+
+        await Eventually.TrueAsync(() => Error().Contains("written; refreshing at", StringComparison.Ordinal), "update wrote the profile and waits", TimeSpan.FromSeconds(60));
+        var written = await File.ReadAllTextAsync(credentialsFile);
+        System.Diagnostics.Process.Start("kill", ["-TERM", update.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await update.WaitForExitAsync(timeout.Token);
+
+        Assert.True(update.ExitCode == 130, $"exit {update.ExitCode}: {Error()}");
+        Assert.Contains("openrolesanywhere: cancelled.", Error(), StringComparison.Ordinal);
+        Assert.Equal(written, await File.ReadAllTextAsync(credentialsFile));
+        Assert.StartsWith("[other]\naws_access_key_id = AKIAOTHER\n", written, StringComparison.Ordinal);
+        Assert.Contains($"aws_access_key_id = {Assert.Single(_cli.Fake.Issued).AccessKeyId}", written, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_cli.Temp.Path, ".shared-credentials.*.tmp"));
+    }
+
     private async Task<(int ExitCode, string Output, string Error)> RunUpdateAsync(params string[] extra)
     {
         var (certificate, key) = _cli.FileIdentity();
