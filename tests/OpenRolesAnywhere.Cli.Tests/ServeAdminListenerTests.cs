@@ -162,6 +162,33 @@ public sealed class ServeAdminListenerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Serve_AdminWrongMethodBesideTheProxyListener_MethodNotAllowedProblemAndTheProxyStillTakesEveryPath()
+    {
+        var adminPort = TestCommon.LoopbackHost.FreePort.Next();
+        var proxyPort = TestCommon.LoopbackHost.FreePort.Next();
+        await using var serve = await ServeProcess.StartAsync(
+            [.. _sourceFlags, "--no-socket", "--admin-listen", $"http://127.0.0.1:{adminPort}", "--admin-token-file", _tokenFile,
+             "--admin-region", FakeRolesAnywhereServer.Region, "--admin-kms-endpoint", _kms.Endpoint.ToString(), "--admin-endpoint", _controlPlane.Endpoint.ToString(),
+             "--proxy-listen", $"http://127.0.0.1:{proxyPort}", "--proxy-service", "sts", "--proxy-region", "us-east-1", "--proxy-upstream", _controlPlane.Endpoint.ToString()],
+            _environment);
+        var admin = new Uri($"http://127.0.0.1:{adminPort}");
+
+        using var wrongMethod = await SendAsync(HttpMethod.Delete, new Uri(admin, "/admin/certificates"), Token);
+        using var unknownPath = await SendAsync(HttpMethod.Get, new Uri(admin, "/admin/nothing"), Token);
+        using var onProxy = await SendAsync(HttpMethod.Delete, new Uri($"http://127.0.0.1:{proxyPort}/admin/certificates"), Token);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal("application/problem+json", wrongMethod.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("DELETE is not allowed on this path: it takes GET, POST", await wrongMethod.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(["GET", "POST"], wrongMethod.Content.Headers.Allow.Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, unknownPath.StatusCode);
+        Assert.Equal("application/problem+json", unknownPath.Content.Headers.ContentType?.MediaType);
+        // The proxy's catch-all still takes the path and method on its own socket: the request went upstream, not to the admin routes.
+        Assert.NotEqual(HttpStatusCode.MethodNotAllowed, onProxy.StatusCode);
+        Assert.DoesNotContain("problem", onProxy.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_AdminBodyOverItsLimit_PayloadTooLargeProblem()
     {
         var (serve, admin) = await StartWithAdminAsync();

@@ -102,6 +102,15 @@ public sealed class SideListenerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task WrongMethod_OnTheOnlySideListener_Answers405InItsOwnStyle()
+    {
+        using var wrongMethod = await _http.DeleteAsync(new Uri(_sideBase, "/side/echo"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal("side 405: DELETE is not allowed on this path: it takes POST.", await wrongMethod.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task WrongMethod_BesideACatchAllListener_Answers405InTheListenersOwnStyle()
     {
         var side = new TestSideListener(FreePort.Next());
