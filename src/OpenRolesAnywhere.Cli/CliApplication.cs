@@ -38,12 +38,19 @@ internal static class CliApplication
         return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "";
     }
 
-    /// <summary>Cancels the command instead of ending the process at once (the runtime's default for the signal).</summary>
+    /// <summary>
+    /// The first signal cancels the command instead of ending the process at once (the runtime's default); a second
+    /// ends it, should the command be stuck where it cannot see the cancellation (reading a terminal, say).
+    /// </summary>
     private static PosixSignalRegistration StopOn(PosixSignal signal, CancellationTokenSource cancellation) =>
         PosixSignalRegistration.Create(signal, context =>
         {
-            context.Cancel = true;
-            cancellation.Cancel();
+            // Never set back to false: another handler (serve's host) may keep the process for its own graceful stop.
+            if (!cancellation.IsCancellationRequested)
+            {
+                context.Cancel = true;
+                cancellation.Cancel();
+            }
         });
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
