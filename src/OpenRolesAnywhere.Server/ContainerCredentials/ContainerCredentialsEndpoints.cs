@@ -48,9 +48,11 @@ internal static class ContainerCredentialsEndpoints
             return Replies.UnknownSource(name!, sources.Names).ExecuteAsync(context);
         }
 
-        var answer = Replies.FromCacheAsync(services.GetRequiredService<CredentialCache>(), source, Answer, context.RequestAborted);
-        // A cache hit completes at once: no state machine for it.
-        return answer.IsCompletedSuccessfully ? answer.Result.ExecuteAsync(context) : WriteAsync(answer, context);
+        var cache = services.GetRequiredService<CredentialCache>();
+        // A cache hit, without the cache's lock, a task or a result object; the bytes were rendered once for these credentials.
+        return cache.TryGetFresh(source, out var fresh)
+            ? Replies.WriteAsync(context, StatusCodes.Status200OK, CredentialJson.Container(fresh))
+            : WriteAsync(Replies.FromCacheAsync(cache, source, Answer, context.RequestAborted), context);
     }
 
     private static IResult Answer(CachedCredentials cached) => Replies.Ok(CredentialJson.Container(cached));

@@ -48,9 +48,9 @@ internal static class ServerLogging
     /// </summary>
     /// <remarks>A local lookup miss (<see cref="LocalSocket.LocalCredentialsEndpoints.IsLookupMiss"/>) is a
     /// <c>credential-process</c> for a source this server does not have, which then signs itself: normal, Debug.</remarks>
-    public static LogEventLevel RequestLevel(HttpContext context, Exception? exception) =>
-        exception is null && LocalSocket.LocalCredentialsEndpoints.IsLookupMiss(context) ? LogEventLevel.Debug
-        : RequestLevel(context.Response.StatusCode, exception);
+    public static LogEventLevel RequestLevel(HttpContext context, int status, Exception? exception) =>
+        RequestLevel(status, exception) is var level && level > LogEventLevel.Debug && exception is null && LocalSocket.LocalCredentialsEndpoints.IsLookupMiss(context)
+            ? LogEventLevel.Debug : level;
 
     private static LogEventLevel RequestLevel(int status, Exception? exception) =>
         exception is not null || status >= 500 ? LogEventLevel.Error
