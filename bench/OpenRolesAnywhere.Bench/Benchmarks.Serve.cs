@@ -48,13 +48,14 @@ internal static partial class Benchmarks
                 results[i].Add(await WrkAsync(servers[i].Url, servers[i].Token, seconds, 64, servers[i].Process.Id));
             }
 
-            report.AppendLine(CultureInfo.InvariantCulture, $"round {round + 1}: " + string.Join("; ", servers.Select((s, i) =>
+            var line = string.Join("; ", servers.Select((s, i) => string.Create(CultureInfo.InvariantCulture,
                 $"{s.Name} {results[i][round].RequestsPerSecond:0} req/s {results[i][round].CpuMicroseconds:0.0} us p99 {results[i][round].P99}")));
+            report.AppendLine(CultureInfo.InvariantCulture, $"round {round + 1}: {line}");
         }
 
-        foreach (var (server, _, _, _) in servers)
+        foreach (var server in servers)
         {
-            server.Kill();
+            server.Process.Kill();
         }
 
         var kestrelRps = Median(results[0].Select(r => r.RequestsPerSecond).ToList());

@@ -171,7 +171,7 @@ public static partial class CredentialServer
             () => app.Services.GetRequiredService<CredentialSources>().All.Select(app.Services.GetRequiredService<CredentialCache>().Status),
             app.Services.GetRequiredService<TimeProvider>());
 
-        app.UseRequestGuard();
+        app.UseRequestGuard(sideListeners.Count > 0);
         app.UseRequestLog(app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseClientFailures();
         app.UseRouting();

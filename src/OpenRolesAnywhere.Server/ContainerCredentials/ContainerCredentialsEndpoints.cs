@@ -21,23 +21,26 @@ internal static class ContainerCredentialsEndpoints
     public static IEndpointRouteBuilder MapContainerCredentials(this IEndpointRouteBuilder app)
     {
         // The path SDKs poll: plain request delegates over the root provider's singletons, so a cache hit pays for no
-        // request scope, parameter binding or endpoint filter. Resolved per request, not here: the sources and the
-        // token file come into being when the server starts, where their failures are reported.
-        var services = app.ServiceProvider;
-        app.MapGet(Path, (RequestDelegate)(context => AnswerAsync(context, services, name: null)));
-        app.MapGet(Path + "/{name}", (RequestDelegate)(context => AnswerAsync(context, services, (string?)context.Request.RouteValues["name"])));
+        // request scope, parameter binding or endpoint filter. Resolved at the first request, not here: the sources and
+        // the token file come into being when the server starts, where their failures are reported (a failure is not kept).
+        var provider = app.ServiceProvider;
+        var services = new Lazy<Services>(() => new(provider.GetRequiredService<CredentialSources>(), provider.GetRequiredService<SourceTokens>(),
+            provider.GetRequiredService<CredentialCache>()), LazyThreadSafetyMode.PublicationOnly);
+        app.MapGet(Path, (RequestDelegate)(context => AnswerAsync(context, services.Value, name: null)));
+        app.MapGet(Path + "/{name}", (RequestDelegate)(context => AnswerAsync(context, services.Value, (string?)context.Request.RouteValues["name"])));
         return app;
     }
+
+    private sealed record Services(CredentialSources Sources, SourceTokens Tokens, CredentialCache Cache);
 
     /// <summary>
     /// Authenticated before anything else, with the token of the source the path names: even which sources exist is
     /// for holders of the server's token only.
     /// </summary>
-    private static Task AnswerAsync(HttpContext context, IServiceProvider services, string? name)
+    private static Task AnswerAsync(HttpContext context, Services services, string? name)
     {
-        var sources = services.GetRequiredService<CredentialSources>();
+        var (sources, tokens, cache) = services;
         var source = name is null ? sources.Default : sources.Named(name);
-        var tokens = services.GetRequiredService<SourceTokens>();
         if (Authorize(context, source is null ? tokens.Server : tokens.For(source)) is { } refusal)
         {
             return refusal.ExecuteAsync(context);
@@ -48,7 +51,6 @@ internal static class ContainerCredentialsEndpoints
             return Replies.UnknownSource(name!, sources.Names).ExecuteAsync(context);
         }
 
-        var cache = services.GetRequiredService<CredentialCache>();
         // A cache hit, without the cache's lock, a task or a result object; the bytes were rendered once for these credentials.
         return cache.TryGetFresh(source, out var fresh)
             ? Replies.WriteAsync(context, StatusCodes.Status200OK, CredentialJson.Container(fresh))

@@ -56,6 +56,7 @@ internal static class RequestLog
                 new LogEventProperty("RequestPath", new ScalarValue(string.IsNullOrEmpty(path) ? "" : path)),
                 new LogEventProperty("StatusCode", new ScalarValue(status)),
                 new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+                new LogEventProperty("RequestId", new ScalarValue(context.TraceIdentifier)),
             ],
             activity?.TraceId ?? default, activity?.SpanId ?? default));
         return false;

@@ -22,26 +22,35 @@ namespace OpenRolesAnywhere.Server.Security;
 /// </summary>
 internal static partial class RequestGuard
 {
-    public static IApplicationBuilder UseRequestGuard(this IApplicationBuilder app)
+    /// <param name="sideListeners">Whether any side listener exists (else no request needs its connection's owner looked up).</param>
+    public static IApplicationBuilder UseRequestGuard(this IApplicationBuilder app, bool sideListeners)
     {
         var options = app.ApplicationServices.GetRequiredService<ServeOptions>();
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestGuard));
         var allowedHosts = new HashSet<string>(options.AllowedHosts.Append("localhost"), StringComparer.OrdinalIgnoreCase);
         return app.Use((context, next) =>
         {
-            var side = SideListeners.Owner(context);
+            var side = sideListeners ? SideListeners.Owner(context) : null;
             var https = context.Request.IsHttps;
             var peer = context.Connection.RemoteIpAddress;
             if (!options.AllowRemote && !https && peer is not null && !Listeners.IsLoopback(peer))
             {
-                Log.RefusedPeer(logger, peer.ToString());
+                using (Log.RequestScope(logger, context))
+                {
+                    Log.RefusedPeer(logger, peer.ToString());
+                }
+
                 return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "This server answers only requests from this machine.");
             }
 
             var host = context.Request.Host.Host;
             if (!https && host.Length > 0 && !allowedHosts.Contains(host) && !IPAddress.IsValid(host.AsSpan().Trim("[]")))
             {
-                Log.RefusedHost(logger, host);
+                using (Log.RequestScope(logger, context))
+                {
+                    Log.RefusedHost(logger, host);
+                }
+
                 return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "The Host header names a host this server does not answer to.");
             }
 
