@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,11 +21,11 @@ internal static class RequestMetrics
     {
         var histogram = factory.CreateHistogram("http_request_duration_seconds", "The duration of HTTP requests processed by an ASP.NET Core application.",
             ["code", "method", "controller", "action", "endpoint"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
-        var children = new ConcurrentDictionary<(Endpoint?, string, int), Histogram.Child>();
+        var children = new ConcurrentDictionary<Key, Histogram.Child>(KeyComparer.Instance);
         return app.Use(next => context => context.Request.Path == "/metrics" ? next(context) : ObserveAsync(next, context, histogram, children));
     }
 
-    private static async Task ObserveAsync(RequestDelegate next, HttpContext context, Histogram histogram, ConcurrentDictionary<(Endpoint?, string, int), Histogram.Child> children)
+    private static async Task ObserveAsync(RequestDelegate next, HttpContext context, Histogram histogram, ConcurrentDictionary<Key, Histogram.Child> children)
     {
         var start = Stopwatch.GetTimestamp();
         try
@@ -33,10 +34,23 @@ internal static class RequestMetrics
         }
         finally
         {
-            var key = (context.GetEndpoint(), context.Request.Method, context.Response.StatusCode);
-            var child = children.GetOrAdd(key, static (key, histogram) => histogram.WithLabels(key.Item3.ToString(CultureInfo.InvariantCulture), key.Item2, "", "",
-                (key.Item1 as RouteEndpoint)?.RoutePattern.RawText ?? ""), histogram);
+            var key = new Key(context.GetEndpoint(), context.Request.Method, context.Response.StatusCode);
+            var child = children.GetOrAdd(key, static (key, histogram) => histogram.WithLabels(key.Status.ToString(CultureInfo.InvariantCulture), key.Method, "", "",
+                (key.Endpoint as RouteEndpoint)?.RoutePattern.RawText ?? ""), histogram);
             child.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
+    }
+
+    private readonly record struct Key(Endpoint? Endpoint, string Method, int Status);
+
+    /// <summary>Endpoints by reference, methods by value (any string a client sends); no generic comparers per field.</summary>
+    private sealed class KeyComparer : IEqualityComparer<Key>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals(Key x, Key y) => ReferenceEquals(x.Endpoint, y.Endpoint) && x.Status == y.Status &&
+            (ReferenceEquals(x.Method, y.Method) || string.Equals(x.Method, y.Method, StringComparison.Ordinal));
+
+        public int GetHashCode(Key key) => HashCode.Combine(key.Endpoint is null ? 0 : RuntimeHelpers.GetHashCode(key.Endpoint), key.Status, key.Method.GetHashCode(StringComparison.Ordinal));
     }
 }
