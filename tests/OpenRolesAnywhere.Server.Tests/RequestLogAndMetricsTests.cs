@@ -78,11 +78,13 @@ public sealed class RequestLogAndMetricsTests
         using var response = await server.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        var requestLine = await RequestLineAsync(server, 403);
+        // The guard runs before the request log: its warning is the one line about the request.
         var refusal = Assert.Single(server.Logs.Raw, e => e.MessageTemplate.Text.StartsWith("Refused a request for host", StringComparison.Ordinal));
         Assert.Equal(LogEventLevel.Warning, refusal.Level);
+        Assert.Equal("evil.example", Scalar(refusal, "Host"));
         Assert.Equal("/v1/credentials/default", Scalar(refusal, "RequestPath"));
-        Assert.Equal(Scalar(requestLine, "RequestId"), Scalar(refusal, "RequestId"));
+        var connection = Assert.IsType<string>(Scalar(refusal, "ConnectionId"));
+        Assert.StartsWith(connection + ":", Assert.IsType<string>(Scalar(refusal, "RequestId")), StringComparison.Ordinal);
     }
 
     [Fact]
