@@ -8,10 +8,10 @@ using Serilog.Parsing;
 namespace OpenRolesAnywhere.Server.Logging;
 
 /// <summary>
-/// One line per request, as Serilog's request logging writes it (its template, properties and source context, which
-/// log filters may name), at <see cref="ServerLogging.RequestLevel"/>'s level. Unlike Serilog's middleware it opens no
-/// diagnostic context per request (nothing here sets one) and builds the event only when the level is enabled: a
-/// busy server answers thousands of cache hits a second whose Debug line nobody reads.
+/// One line per request, as Serilog's request logging wrote it (its template, properties and source context, which
+/// log filters may name, and the request id ASP.NET Core's request scope added), at <see cref="ServerLogging.RequestLevel"/>'s
+/// level. Unlike Serilog's middleware it opens no diagnostic context per request (nothing here sets one) and builds the
+/// event only when the level is enabled: a busy server answers thousands of cache hits a second whose Debug line nobody reads.
 /// </summary>
 internal static class RequestLog
 {
