@@ -174,6 +174,11 @@ public static partial class CredentialServer
         app.UseRequestGuard(sideListeners.Count > 0);
         app.UseRequestLog(app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseClientFailures();
+        if (sideListeners.Count == 0)
+        {
+            app.UseContainerCredentialsRoute(app);
+        }
+
         app.UseRouting();
         if (sideListeners.Count > 0)
         {

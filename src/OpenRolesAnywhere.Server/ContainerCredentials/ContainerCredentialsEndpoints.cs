@@ -34,6 +34,27 @@ internal static class ContainerCredentialsEndpoints
     private sealed record Services(CredentialSources Sources, SourceTokens Tokens, CredentialCache Cache);
 
     /// <summary>
+    /// Routing's own answer for <c>GET /v1/credentials</c>, the request SDKs poll, given before routing runs (which then
+    /// skips matching: a third of what a cache hit spent beyond Kestrel after the rest was trimmed). Only where no side
+    /// listener exists, as routing keeps those apart; any other request or spelling of the path is matched as always.
+    /// </summary>
+    public static IApplicationBuilder UseContainerCredentialsRoute(this IApplicationBuilder app, IEndpointRouteBuilder routes)
+    {
+        Endpoint? endpoint = null;
+        return app.Use((context, next) =>
+        {
+            if (HttpMethods.IsGet(context.Request.Method) && string.Equals(context.Request.Path.Value, Path, StringComparison.Ordinal))
+            {
+                // Found at the first request: the routes are complete once the app runs.
+                context.SetEndpoint(endpoint ??= routes.DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().Single(e =>
+                    e.RoutePattern.RawText == Path && e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Get) == true));
+            }
+
+            return next(context);
+        });
+    }
+
+    /// <summary>
     /// Authenticated before anything else, with the token of the source the path names: even which sources exist is
     /// for holders of the server's token only.
     /// </summary>
