@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Security;
 
 // .NET 10 marks MLDsa's PKCS#8/SPKI forms experimental (they were drafts when it shipped); RFC 9881 has since fixed them.
 #pragma warning disable SYSLIB5006
@@ -49,7 +48,7 @@ public static class MlDsaKeys
         {
             return MLDsa.IsSupported ? new Platform(MLDsa.ImportPkcs8PrivateKey(pkcs8)) : new Bouncy(pkcs8);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException or InvalidCastException or InvalidOperationException or FormatException or IOException)
+        catch (Exception e) when (e is CryptographicException or AsnContentException or ArgumentException or InvalidCastException or InvalidOperationException or FormatException or IOException)
         {
             throw new CredentialException(CredentialErrorKind.KeyUnsupported, $"The ML-DSA private key is malformed: {e.Message}", e);
         }
@@ -66,8 +65,9 @@ public static class MlDsaKeys
             return key.VerifyData(data, signature);
         }
 
-        var verifier = new MLDsaSigner(ParametersOf(publicKey.Oid.Value), deterministic: true);
-        verifier.Init(false, (MLDsaPublicKeyParameters)PublicKeyFactory.CreateKey(spki));
+        var parameters = ParametersOf(publicKey.Oid.Value);
+        var verifier = new MLDsaSigner(parameters, deterministic: true);
+        verifier.Init(false, MLDsaPublicKeyParameters.FromEncoding(parameters, publicKey.EncodedKeyValue.RawData));
         verifier.BlockUpdate(data, 0, data.Length);
         return verifier.VerifySignature(signature);
     }
@@ -79,6 +79,9 @@ public static class MlDsaKeys
         SigningKeyKind.MlDsa87 => MLDsaParameters.ml_dsa_87,
         _ => throw new CredentialException(CredentialErrorKind.KeyUnsupported, $"{oid} is not an ML-DSA algorithm."),
     };
+
+    private static string OidOf(MLDsaParameters parameters) =>
+        Kinds.First(kind => ParametersOf(kind.Key) == parameters).Key;
 
     /// <summary>An ML-DSA private key in memory.</summary>
     public abstract class MlDsaPrivateKey : IDisposable
@@ -109,9 +112,49 @@ public static class MlDsaKeys
 
         public Bouncy(byte[] pkcs8)
         {
-            _key = (MLDsaPrivateKeyParameters)PrivateKeyFactory.CreateKey(pkcs8);
-            var spki = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(_key.GetPublicKey()).GetEncoded();
-            PublicKey = PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _);
+            _key = ReadPrivateKey(pkcs8);
+            // SubjectPublicKeyInfo written here: BouncyCastle's factories would bring every key type and curve into the executable.
+            var writer = new AsnWriter(AsnEncodingRules.DER);
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(OidOf(_key.Parameters));
+                }
+
+                writer.WriteBitString(_key.GetPublicKeyEncoded());
+            }
+
+            PublicKey = PublicKey.CreateFromSubjectPublicKeyInfo(writer.Encode(), out _);
+        }
+
+        /// <summary>
+        /// RFC 9881's ML-DSA-PrivateKey inside PKCS#8: the seed ([0] IMPLICIT OCTET STRING), the expanded key (OCTET
+        /// STRING), or both (SEQUENCE), in which case they must agree.
+        /// </summary>
+        private static MLDsaPrivateKeyParameters ReadPrivateKey(byte[] pkcs8)
+        {
+            var info = new AsnReader(pkcs8, AsnEncodingRules.DER).ReadSequence();
+            info.ReadInteger();
+            var algorithm = info.ReadSequence();
+            var parameters = ParametersOf(algorithm.ReadObjectIdentifier());
+            var key = new AsnReader(info.ReadOctetString(), AsnEncodingRules.DER);
+            var tag = key.PeekTag();
+            if (tag == new Asn1Tag(TagClass.ContextSpecific, 0))
+            {
+                return MLDsaPrivateKeyParameters.FromSeed(parameters, key.ReadOctetString(tag));
+            }
+
+            if (tag == Asn1Tag.PrimitiveOctetString)
+            {
+                return MLDsaPrivateKeyParameters.FromEncoding(parameters, key.ReadOctetString());
+            }
+
+            var both = key.ReadSequence();
+            var fromSeed = MLDsaPrivateKeyParameters.FromSeed(parameters, both.ReadOctetString());
+            return CryptographicOperations.FixedTimeEquals(fromSeed.GetEncoded(), both.ReadOctetString())
+                ? fromSeed
+                : throw new CryptographicException("its seed and expanded key do not belong together.");
         }
 
         public override PublicKey PublicKey { get; }
