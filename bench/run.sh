@@ -6,11 +6,18 @@
 #   bench/run.sh credential-process [BASELINE_CLI_DIR]
 # Only the signing proxy against a direct call to the same upstream (nginx):
 #   bench/run.sh proxy [wrk seconds]
+# Only the cache-hit GET /v1/credentials of serve against the bare Kestrel app, wrk in turn for some rounds, optionally
+# against another published CLI too:
+#   bench/run.sh serve [wrk seconds] [rounds] [BASELINE_CLI_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 artifacts="$root/artifacts"
 publish() { dotnet publish "$@" -c Release -r linux-x64 -v quiet -nologo >/dev/null; }
 publish "$root/src/OpenRolesAnywhere.Cli" -o "$artifacts/linux-x64"
+if [ "${1:-}" = serve ]; then
+    publish "$root/bench/BareKestrel" -o "$artifacts/bench-kestrel"
+    exec dotnet run -c Release --project "$root/bench/OpenRolesAnywhere.Bench" -- "$artifacts" "$@"
+fi
 if [ "${1:-}" = proxy ]; then
     exec dotnet run -c Release --project "$root/bench/OpenRolesAnywhere.Bench" -- "$artifacts" "$@"
 fi
