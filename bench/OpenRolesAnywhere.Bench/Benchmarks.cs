@@ -116,14 +116,18 @@ internal static partial class Benchmarks
         // turn, so a busy machine slows all of them alike.
         var jit = Path.Combine(artifacts, "bench-jit", "openrolesanywhere");
         var hello = Path.Combine(artifacts, "bench-hello", "HelloWorld");
+        // The same sources linked without PIE and without dehydrated data (not shipped: see README, Benchmarks).
+        var nonPie = Path.Combine(artifacts, "bench-nonpie", "openrolesanywhere");
         var callsBefore = upstream.Calls;
-        List<double> processTimes = [], jitTimes = [], floorTimes = [], helloTimes = [];
+        List<double> processTimes = [], jitTimes = [], floorTimes = [], helloTimes = [], nonPieTimes = [], nonPieFloorTimes = [];
         for (var i = 0; i < 21; i++)
         {
             processTimes.Add(await TimeAsync(cli, ["credential-process", .. source], environment));
             jitTimes.Add(await TimeAsync(jit, ["credential-process", .. source], environment));
             floorTimes.Add(await TimeAsync(cli, ["--version"], environment));
             helloTimes.Add(await TimeAsync(hello, [], environment));
+            nonPieTimes.Add(await TimeAsync(nonPie, ["credential-process", .. source], environment));
+            nonPieFloorTimes.Add(await TimeAsync(nonPie, ["--version"], environment));
         }
 
         var processCalls = upstream.Calls - callsBefore;
@@ -148,6 +152,7 @@ internal static partial class Benchmarks
         report.AppendLine(CultureInfo.InvariantCulture, $"  at 10 connections: serve {serveLight.RequestsPerSecond:0} req/s p99 {serveLight.P99}; nginx {nginxLight.RequestsPerSecond:0} req/s p99 {nginxLight.P99}");
         report.AppendLine(CultureInfo.InvariantCulture, $"credential-process via the running server: native median {Median(processTimes):0.0} ms wall, JIT {Median(jitTimes):0.0} ms ({processCalls} CreateSession calls in {processTimes.Count + jitTimes.Count} runs)");
         report.AppendLine(CultureInfo.InvariantCulture, $"  floors: native `--version` {Median(floorTimes):0.0} ms, Native AOT hello world {Median(helloTimes):0.0} ms; credential-process / --version {Median(processTimes) / Median(floorTimes):0.00}, / hello {Median(processTimes) / Median(helloTimes):0.00}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  non-PIE build (not shipped): credential-process {Median(nonPieTimes):0.0} ms, `--version` {Median(nonPieFloorTimes):0.0} ms; executable {new FileInfo(nonPie).Length / 1e6:0.0} MB");
         report.AppendLine(CultureInfo.InvariantCulture, $"serve start to first answered /healthz: native median {Median(startNative):0} ms, JIT {Median(startJit):0} ms");
         report.AppendLine(CultureInfo.InvariantCulture, $"serve resident memory: idle {idleRss / 1024.0:0.0} MiB, peak under wrk {loadedRss / 1024.0:0.0} MiB, after wrk {afterRss / 1024.0:0.0} MiB");
         Console.Write(report);

@@ -171,27 +171,21 @@ public static partial class CredentialServer
             () => app.Services.GetRequiredService<CredentialSources>().All.Select(app.Services.GetRequiredService<CredentialCache>().Status),
             app.Services.GetRequiredService<TimeProvider>());
 
-        app.UseRequestGuard();
-        app.UseSerilogRequestLogging(logging =>
-        {
-            logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-            logging.GetLevel = (context, _, exception) => ServerLogging.RequestLevel(context, exception);
-        });
+        app.UseRequestGuard(sideListeners.Count > 0);
+        app.UseRequestLog(app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseClientFailures();
+        if (sideListeners.Count == 0)
+        {
+            app.UseContainerCredentialsRoute(app);
+        }
+
         app.UseRouting();
         if (sideListeners.Count > 0)
         {
             app.UseSideListenerSplit();
         }
 
-        app.UseHttpMetrics(http =>
-        {
-            http.SetMetricFactory(metrics.Factory);
-            // The duration histogram counts requests too (its _count); the other two would add two middlewares and
-            // two label lookups to every request for nothing the histogram lacks.
-            http.InProgress.Enabled = false;
-            http.RequestCount.Enabled = false;
-        });
+        app.UseRequestMetrics(metrics.Factory);
         app.MapContainerCredentials();
         app.MapImds();
         app.MapHealth();

@@ -74,10 +74,12 @@ internal sealed class RunningServer : IAsyncDisposable
 
     /// <param name="options">Options from the directory and the config file listing <paramref name="extraSources"/> (null without).</param>
     /// <param name="arrange">Runs before the server starts (and warms its sources).</param>
+    /// <param name="logLevel">The lowest level logged (and captured); serve's own default is Information.</param>
     public static async Task<RunningServer> StartAsync(
         TimeProvider? time = null,
         Func<string, string?, ServeOptions>? options = null,
         Action<IReadOnlyDictionary<string, CountingCredentialSource>>? arrange = null,
+        LogEventLevel logLevel = LogEventLevel.Verbose,
         params string[] extraSources)
     {
         var clock = time ?? TimeProvider.System;
@@ -102,7 +104,7 @@ internal sealed class RunningServer : IAsyncDisposable
             var source = sources[o.Name!];
             source.CacheKey = o.CacheKey(Keys);
             return source;
-        }, clock, sources);
+        }, clock, sources, logLevel);
     }
 
     /// <summary>A server with one real source, the flags' <paramref name="source"/>, made by <paramref name="create"/>.</summary>
@@ -113,10 +115,10 @@ internal sealed class RunningServer : IAsyncDisposable
     }
 
     private static async Task<RunningServer> StartAsync(TempDirectory temp, ServeOptions options, Func<CredentialSourceOptions, ICredentialSource> create, TimeProvider time,
-        IReadOnlyDictionary<string, CountingCredentialSource> sources)
+        IReadOnlyDictionary<string, CountingCredentialSource> sources, LogEventLevel logLevel = LogEventLevel.Verbose)
     {
         var logs = new LogCapture();
-        var app = CredentialServer.Build(options, create, time, logging => logging.MinimumLevel.Verbose().WriteTo.Sink(logs));
+        var app = CredentialServer.Build(options, create, time, logging => logging.MinimumLevel.Is(logLevel).WriteTo.Sink(logs));
         await app.StartAsync();
         return new RunningServer(app, temp, sources, logs);
     }

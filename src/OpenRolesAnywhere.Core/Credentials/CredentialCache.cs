@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace OpenRolesAnywhere.Core.Credentials;
 
@@ -50,7 +51,11 @@ public sealed class CredentialCache : IDisposable
     /// <exception cref="CredentialException">Nothing valid is held and the source cannot give any now.</exception>
     public async Task<CachedCredentials> GetAsync(ICredentialSource source, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_stoppingToken.IsCancellationRequested, this);
+        if (TryGetFresh(source, out var fresh))
+        {
+            return fresh;
+        }
+
         var entry = EntryFor(source);
         var (answer, pending, fallback, failure) = Decide(entry);
         if (answer is not null)
@@ -73,6 +78,25 @@ public sealed class CredentialCache : IDisposable
         {
             return fallback;
         }
+    }
+
+    /// <summary>
+    /// The common case, without the lock or a task: credentials neither due for a refresh nor under the hand-out floor,
+    /// which <see cref="Decide"/> would answer as they are. False: ask <see cref="GetAsync"/>.
+    /// </summary>
+    public bool TryGetFresh(ICredentialSource source, [NotNullWhen(true)] out CachedCredentials? credentials)
+    {
+        ObjectDisposedException.ThrowIf(_stoppingToken.IsCancellationRequested, this);
+        var entry = EntryFor(source);
+        if (Volatile.Read(ref entry.Fresh) is { } fresh && _time.GetUtcNow() < fresh.Until)
+        {
+            _observer?.Hit(entry.Name);
+            credentials = fresh.Credentials;
+            return true;
+        }
+
+        credentials = null;
+        return false;
     }
 
     /// <summary>
@@ -185,6 +209,14 @@ public sealed class CredentialCache : IDisposable
 
     private bool IsValid(CachedCredentials credentials, DateTimeOffset now) => now < credentials.Expiration - _policy.ExpiryMargin;
 
+    /// <summary>Until then <see cref="Decide"/> answers <paramref name="credentials"/> from memory and starts no refresh.</summary>
+    private DateTimeOffset FreshUntil(CachedCredentials credentials)
+    {
+        var floor = credentials.Expiration - _policy.MinimumRemainingFor(credentials.Expiration - credentials.ObtainedAt);
+        var refresh = RefreshAt(credentials);
+        return refresh < floor ? refresh : floor;
+    }
+
     private DateTimeOffset RefreshAt(CachedCredentials credentials) =>
         credentials.Expiration - _policy.RefreshAheadFor(credentials.Expiration - credentials.ObtainedAt);
 
@@ -210,6 +242,7 @@ public sealed class CredentialCache : IDisposable
                 lock (entry.Gate)
                 {
                     entry.Current = cached;
+                    Volatile.Write(ref entry.Fresh, new FreshCredentials(cached, FreshUntil(cached)));
                     entry.LastError = null;
                     entry.Failures = 0;
                     entry.NextAttempt = DateTimeOffset.MinValue;
@@ -321,8 +354,13 @@ public sealed class CredentialCache : IDisposable
         _stopping.Dispose();
     }
 
+    private sealed record FreshCredentials(CachedCredentials Credentials, DateTimeOffset Until);
+
     private sealed class Entry(ICredentialSource source)
     {
+        /// <summary>Replaced (never changed) with <see cref="Current"/>, under the lock; read without it.</summary>
+        public FreshCredentials? Fresh;
+
         public Lock Gate { get; } = new();
 
         public ICredentialSource Source { get; } = source;

@@ -6,6 +6,16 @@ namespace OpenRolesAnywhere.Server.Logging;
 /// <summary>Every message the server logs, with its event id. None takes a token or a credential.</summary>
 internal static partial class Log
 {
+    /// <summary>
+    /// The request's id and path on the lines logged while refusing it, as ASP.NET Core's per-request scope gave them
+    /// before its logger was turned off (<see cref="ServerLogging"/>): only refusals pay for it.
+    /// </summary>
+    public static IDisposable? RequestScope(ILogger logger, Microsoft.AspNetCore.Http.HttpContext context) => logger.BeginScope(new KeyValuePair<string, object>[]
+    {
+        new("RequestId", context.TraceIdentifier),
+        new("RequestPath", context.Request.Path.ToString()),
+    });
+
     [LoggerMessage(1, LogLevel.Information, "Generated a new server token in {TokenFile}")]
     public static partial void TokenGenerated(ILogger logger, string tokenFile);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using OpenRolesAnywhere.Core;
 using OpenRolesAnywhere.Core.Credentials;
 using Prometheus;
@@ -12,6 +13,8 @@ namespace OpenRolesAnywhere.Server.Metrics;
 internal sealed class ServerMetrics : ICredentialCacheObserver
 {
     private readonly Counter _hits;
+    // Hits come with every cache-hit request: their children are kept rather than looked up by label values each time.
+    private readonly ConcurrentDictionary<string, Counter.Child> _hitsBySource = new(StringComparer.Ordinal);
     private readonly Counter _misses;
     private readonly Counter _calls;
     private readonly Counter _failures;
@@ -53,7 +56,7 @@ internal sealed class ServerMetrics : ICredentialCacheObserver
             }
         });
 
-    public void Hit(string source) => _hits.WithLabels(source).Inc();
+    public void Hit(string source) => _hitsBySource.GetOrAdd(source, static (source, hits) => hits.WithLabels(source), _hits).Inc();
 
     public void Miss(string source) => _misses.WithLabels(source).Inc();
 

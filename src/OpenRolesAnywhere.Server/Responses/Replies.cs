@@ -34,15 +34,18 @@ internal static class Replies
     public static IResult UnknownSource(string name, IEnumerable<string> known) =>
         Json(StatusCodes.Status404NotFound, "NotFound", $"No credential source is named '{name}'. Configured: {string.Join(", ", known)}.");
 
+    /// <summary>Writes the answer at once: the cache-hit path uses it without an <see cref="IResult"/> to allocate.</summary>
+    public static Task WriteAsync(HttpContext context, int status, byte[] body, string contentType = JsonContentType)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
+    }
+
     private sealed class BytesResult(int status, byte[] body, string contentType) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var response = httpContext.Response;
-            response.StatusCode = status;
-            response.ContentType = contentType;
-            response.ContentLength = body.Length;
-            return response.Body.WriteAsync(body).AsTask();
-        }
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, status, body, contentType);
     }
 }

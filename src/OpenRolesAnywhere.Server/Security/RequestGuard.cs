@@ -22,27 +22,26 @@ namespace OpenRolesAnywhere.Server.Security;
 /// </summary>
 internal static partial class RequestGuard
 {
-    public static IApplicationBuilder UseRequestGuard(this IApplicationBuilder app)
+    /// <param name="sideListeners">Whether any side listener exists (else no request needs its connection's owner looked up).</param>
+    public static IApplicationBuilder UseRequestGuard(this IApplicationBuilder app, bool sideListeners)
     {
         var options = app.ApplicationServices.GetRequiredService<ServeOptions>();
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestGuard));
         var allowedHosts = new HashSet<string>(options.AllowedHosts.Append("localhost"), StringComparer.OrdinalIgnoreCase);
         return app.Use((context, next) =>
         {
-            var side = SideListeners.Owner(context);
+            var side = sideListeners ? SideListeners.Owner(context) : null;
             var https = context.Request.IsHttps;
             var peer = context.Connection.RemoteIpAddress;
             if (!options.AllowRemote && !https && peer is not null && !Listeners.IsLoopback(peer))
             {
-                Log.RefusedPeer(logger, peer.ToString());
-                return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "This server answers only requests from this machine.");
+                return Forbid(context, side, logger, log => Log.RefusedPeer(log, peer.ToString()), "This server answers only requests from this machine.");
             }
 
             var host = context.Request.Host.Host;
             if (!https && host.Length > 0 && !allowedHosts.Contains(host) && !IPAddress.IsValid(host.AsSpan().Trim("[]")))
             {
-                Log.RefusedHost(logger, host);
-                return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", "The Host header names a host this server does not answer to.");
+                return Forbid(context, side, logger, log => Log.RefusedHost(log, host), "The Host header names a host this server does not answer to.");
             }
 
             if (side is not null)
@@ -74,6 +73,17 @@ internal static partial class RequestGuard
     /// <summary>Whether the peer is another machine (null: a Unix socket peer, which is local).</summary>
     public static bool IsRemotePeer(HttpContext context) =>
         context.Connection.RemoteIpAddress is { } peer && !Listeners.IsLoopback(peer);
+
+    /// <summary>403, after <paramref name="log"/> has said why, with the request's id and path on the line.</summary>
+    private static Task Forbid(HttpContext context, ISideListener? side, ILogger logger, Action<ILogger> log, string message)
+    {
+        using (Log.RequestScope(logger, context))
+        {
+            log(logger);
+        }
+
+        return Refuse(context, side, StatusCodes.Status403Forbidden, "Forbidden", message);
+    }
 
     /// <summary>In the credential protocols' error shape, or in the side listener's (<paramref name="side"/>: the one the request came in on).</summary>
     private static Task Refuse(HttpContext context, ISideListener? side, int status, string code, string message)

@@ -76,6 +76,56 @@ public sealed class CredentialCacheTests : IDisposable
     }
 
     [Fact]
+    public void TryGetFresh_Cold_AnswersNothingAndFetchesNothing()
+    {
+        Assert.False(_cache.TryGetFresh(_source, out var credentials));
+
+        Assert.Null(credentials);
+        Assert.Equal(0, _source.Calls);
+    }
+
+    [Fact]
+    public async Task TryGetFresh_WellWithinLifetime_AnswersTheHeldCredentialsAndCountsAHit()
+    {
+        var observer = new LockProbingObserver();
+        using var cache = new CredentialCache(_time, observer: observer);
+        observer.Probe = () => cache.Status(_source);
+        var first = await cache.GetAsync(_source, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(29));
+
+        Assert.True(cache.TryGetFresh(_source, out var credentials));
+
+        Assert.Same(first, credentials);
+        Assert.Equal(1, _source.Calls);
+        Assert.Equal(["miss", "hit"], observer.Calls);
+    }
+
+    [Fact]
+    public async Task TryGetFresh_DueForRefreshWhileItRuns_LeavesTheAnswerToGetAsync()
+    {
+        var first = await _cache.GetAsync(_source, CancellationToken.None);
+        _source.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _time.Advance(TimeSpan.FromMinutes(31));
+        await Eventually.TrueAsync(() => _source.Calls == 2, "the refresh started");
+
+        Assert.False(_cache.TryGetFresh(_source, out _));
+        // GetAsync still answers the current credentials at once: 29 min are left.
+        Assert.Same(first, await _cache.GetAsync(_source, CancellationToken.None));
+        _source.Hold.SetResult();
+        await Eventually.TrueAsync(() => _cache.TryGetFresh(_source, out var fresh) && fresh.Credentials.AccessKeyId == CountingCredentialSource.AccessKeyIdOf(2),
+            "the refreshed credentials are answered without the lock");
+    }
+
+    [Fact]
+    public async Task TryGetFresh_AfterDispose_Throws()
+    {
+        await _cache.GetAsync(_source, CancellationToken.None);
+        _cache.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => _cache.TryGetFresh(_source, out _));
+    }
+
+    [Fact]
     public async Task GetAsync_ShortSession_RefreshesAtHalfItsLifetime()
     {
         _source.Lifetime = TimeSpan.FromMinutes(15);
