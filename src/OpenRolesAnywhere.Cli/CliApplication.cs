@@ -53,6 +53,18 @@ internal static class CliApplication
             }
         });
 
+    /// <summary>Unknown words first and alone: the other errors ("Required command was not provided") usually follow from them.</summary>
+    private static async Task ReportUsageErrorsAsync(ParseResult parseResult, TextWriter error)
+    {
+        var typos = TypoSuggestions.Describe(parseResult);
+        foreach (var line in typos.Count > 0 ? typos : parseResult.Errors.Select(e => e.Message))
+        {
+            await error.WriteLineAsync(line);
+        }
+
+        await error.WriteLineAsync("Run with --help to see the options.");
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
         // What the tree's --version (and `version`) prints, without building the tree: nothing else is needed for it.
@@ -66,14 +78,7 @@ internal static class CliApplication
         // --help is answered even when required options are missing (`admin create-profile --help`).
         if (parseResult.Errors.Count > 0 && parseResult.Action is not SectionedHelpAction)
         {
-            // Unknown words first and alone: the other errors ("Required command was not provided") usually follow from them.
-            var typos = TypoSuggestions.Describe(parseResult);
-            foreach (var line in typos.Count > 0 ? typos : parseResult.Errors.Select(e => e.Message))
-            {
-                await error.WriteLineAsync(line);
-            }
-
-            await error.WriteLineAsync("Run with --help to see the options.");
+            await ReportUsageErrorsAsync(parseResult, error);
             return ExitCodes.Usage;
         }
 

@@ -66,23 +66,7 @@ public static partial class CredentialServer
         builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, options, addresses, sideListeners));
         builder.Services.Configure<SocketTransportOptions>(sockets => sockets.CreateBoundListenSocket = UnixSocketListener.CreateBoundListenSocket);
 
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(time ?? TimeProvider.System);
-        builder.Services.AddServeConfiguration(options, createSource);
-        builder.Services.AddSingleton<ServerMetrics>();
-        // Side listeners count what they do in the same registry (the proxy's requests).
-        builder.Services.AddSingleton(services => services.GetRequiredService<ServerMetrics>().Factory);
-        builder.Services.AddSingleton(services => new ServedCredentials(services.GetRequiredService<CredentialSources>(), services.GetRequiredService<CredentialCache>()));
-        builder.Services.AddSingleton<CredentialCacheLog>();
-        builder.Services.AddSingleton<CertificateExpiryLog>();
-        builder.Services.AddSingleton(services => new CredentialCache(services.GetRequiredService<TimeProvider>(),
-            observer: new CredentialCacheObservers(services.GetRequiredService<ServerMetrics>(), services.GetRequiredService<CredentialCacheLog>())));
-        builder.Services.AddSingleton(services => new ServerToken(options.TokenFile, services.GetRequiredService<ILogger<ServerToken>>()));
-        builder.Services.AddSingleton<SourceTokens>();
-        builder.Services.AddSingleton<ImdsTokens>();
-        builder.Services.AddHostedService<ServerLifecycle>();
-        builder.Services.AddHostedService<CertificateWatcher>();
-        builder.Services.AddHostedService<RefreshSignal>();
+        AddCredentialServices(builder.Services, options, createSource, time);
         foreach (var side in sideListeners)
         {
             builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, SideListeners.MatcherPolicy>());
@@ -92,6 +76,29 @@ public static partial class CredentialServer
         var app = builder.Build();
         UsePipeline(app, sideListeners);
         return app;
+    }
+
+    /// <summary>The cache, its sources and observers, tokens and the hosted services every serve has.</summary>
+    private static void AddCredentialServices(IServiceCollection services, ServeOptions options,
+        Func<CredentialSourceOptions, ICredentialSource> createSource, TimeProvider? time)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(time ?? TimeProvider.System);
+        services.AddServeConfiguration(options, createSource);
+        services.AddSingleton<ServerMetrics>();
+        // Side listeners count what they do in the same registry (the proxy's requests).
+        services.AddSingleton(provider => provider.GetRequiredService<ServerMetrics>().Factory);
+        services.AddSingleton(provider => new ServedCredentials(provider.GetRequiredService<CredentialSources>(), provider.GetRequiredService<CredentialCache>()));
+        services.AddSingleton<CredentialCacheLog>();
+        services.AddSingleton<CertificateExpiryLog>();
+        services.AddSingleton(provider => new CredentialCache(provider.GetRequiredService<TimeProvider>(),
+            observer: new CredentialCacheObservers(provider.GetRequiredService<ServerMetrics>(), provider.GetRequiredService<CredentialCacheLog>())));
+        services.AddSingleton(provider => new ServerToken(options.TokenFile, provider.GetRequiredService<ILogger<ServerToken>>()));
+        services.AddSingleton<SourceTokens>();
+        services.AddSingleton<ImdsTokens>();
+        services.AddHostedService<ServerLifecycle>();
+        services.AddHostedService<CertificateWatcher>();
+        services.AddHostedService<RefreshSignal>();
     }
 
     private static void ValidateSideListeners(ServeOptions options, IReadOnlyList<Hosting.ListenAddress> addresses, IReadOnlyList<ISideListener> sideListeners)
